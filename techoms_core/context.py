@@ -1,0 +1,137 @@
+"""The channel context: everything a hook needs to do its work.
+
+The host builds one :class:`ChannelContext` per run of a channel (see
+:func:`open_context`) and passes it to every hook call of that run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import define, field, frozen
+
+from techoms_core.http import ChannelSession, Redactor, build_session
+from techoms_core.mappings import Mappings
+from techoms_core.models.declaration import PluginDeclaration
+from techoms_core.settings import ChannelSettings, validate_settings
+from techoms_core.throughput import ThroughputProfile, profile_named
+
+#: The setting that names a channel's throughput profile, when its schema has one.
+THROUGHPUT_SETTING = "throughput"
+
+
+@frozen(kw_only=True)
+class ChannelConfig:
+    """One configured connection of a plugin, as a host stores it.
+
+    ``settings`` are the raw values as the user gave them (secrets may be
+    ``env:VAR`` references); ``warehouse`` is the techOMS warehouse the channel
+    serves.
+    """
+
+    name: str
+    plugin: str
+    settings: Mapping[str, Any] = field(factory=dict)
+    warehouse: str | None = None
+    enabled: bool = True
+
+
+@define
+class ChannelContext:
+    """What a hook receives as ``context``.
+
+    :ivar channel: the channel's name (e.g. ``leanafy-east``).
+    :ivar plugin: the plugin's declaration.
+    :ivar settings: validated settings; secrets are
+        :class:`~techoms_core.secrets.Secret` values, read with ``.reveal()``.
+    :ivar mappings: SKU (applied by the core), carrier and reference mappings.
+    :ivar http: a ``requests.Session`` that enforces the throughput cap,
+        timeouts, retries and redaction for every request (:mod:`techoms_core.http`).
+    :ivar log: a logger whose records never carry a secret value.
+    :ivar throughput: the profile in force; size worker pools with
+        ``throughput.max_concurrency``.
+    :ivar warehouse: the techOMS warehouse the channel serves.
+    """
+
+    channel: str
+    plugin: PluginDeclaration
+    settings: ChannelSettings
+    mappings: Mappings
+    http: ChannelSession
+    log: logging.Logger | logging.LoggerAdapter
+    throughput: ThroughputProfile
+    warehouse: str | None = None
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> ChannelContext:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secret values in every record that passes through a channel logger."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redactor.text(record.getMessage())
+        record.args = ()
+        return True
+
+
+def channel_logger(channel: str, redactor: Redactor) -> logging.Logger:
+    """The logger ``techoms.channel.<name>``, with secret redaction attached once."""
+    logger = logging.getLogger(f"techoms.channel.{channel}")
+    for existing in list(logger.filters):
+        if isinstance(existing, RedactingFilter):
+            logger.removeFilter(existing)
+    logger.addFilter(RedactingFilter(redactor))
+    return logger
+
+
+def open_context(
+    declaration: PluginDeclaration,
+    config: ChannelConfig,
+    *,
+    mappings: Mappings | None = None,
+    environ: Mapping[str, str] | None = None,
+    session_options: Mapping[str, Any] | None = None,
+) -> ChannelContext:
+    """Validate ``config``'s settings against the plugin's schema and build the
+    context: a logger and an HTTP session that both know the channel's secrets.
+
+    Raises :class:`~techoms_core.settings.SettingsError` listing every problem.
+    """
+    settings = validate_settings(declaration.settings, config.settings, environ=environ)
+    profile = _profile(declaration, settings)
+    secrets = settings.secret_values()
+    logger = channel_logger(config.name, Redactor(secrets))
+    session = build_session(
+        profile=profile, secrets=secrets, logger=logger, **dict(session_options or {})
+    )
+    return ChannelContext(
+        channel=config.name,
+        plugin=declaration,
+        settings=settings,
+        mappings=mappings or Mappings(),
+        http=session,
+        log=logger,
+        throughput=profile,
+        warehouse=config.warehouse,
+    )
+
+
+def _profile(declaration: PluginDeclaration, settings: ChannelSettings) -> ThroughputProfile:
+    profiles = declaration.throughput_profiles
+    chosen = settings.get(THROUGHPUT_SETTING)
+    if chosen is not None:
+        return profile_named(profiles, str(chosen))
+    return next((p for p in profiles if p.key == "default"), profiles[0])

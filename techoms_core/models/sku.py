@@ -1,0 +1,25 @@
+"""SKU identity (spec §5): trimmed, compared case-insensitively."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def sku_key(sku: str) -> str:
+    """The identity of a SKU: ``" ab-1 "`` and ``"AB-1"`` are the same product."""
+    return sku.strip().casefold()
+
+
+def first_of_each_sku(records: Iterable[T], sku_of: Callable[[T], str]) -> tuple[list[T], list[T]]:
+    """Split ``records`` into the first record of each SKU and the later repeats."""
+    seen: set[str] = set()
+    firsts: list[T] = []
+    repeats: list[T] = []
+    for record in records:
+        key = sku_key(sku_of(record))
+        (repeats if key in seen else firsts).append(record)
+        seen.add(key)
+    return firsts, repeats

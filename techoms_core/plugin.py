@@ -1,0 +1,211 @@
+"""A typed facade over one plugin's hook implementations.
+
+Callers never touch ``pm.hook``: :class:`ChannelPlugin` calls exactly this
+plugin's implementation, applies the core rules of :mod:`techoms_core.rules`
+around it, and raises :class:`NotSupported` for a hook the plugin lacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+from techoms_core import rules
+from techoms_core.models import (
+    HealthReport,
+    InventoryLevel,
+    Page,
+    PluginDeclaration,
+    Product,
+    Receipt,
+    ReceiptUpdate,
+    RecordResult,
+    Shipment,
+    ShipmentUpdate,
+)
+from techoms_core.options import SYNC_OPTIONS, SyncOption, option_named
+
+if TYPE_CHECKING:
+    from techoms_core.context import ChannelContext
+
+
+class NotSupported(LookupError):
+    """The channel's plugin does not implement the hook for an option."""
+
+    def __init__(self, plugin: PluginDeclaration, what: str) -> None:
+        super().__init__(f"{what} is not supported by {plugin.display_name}")
+        self.plugin = plugin
+        self.what = what
+
+
+class ResultMismatch(RuntimeError):
+    """A send hook broke its duty of one result per record."""
+
+
+class ChannelPlugin:
+    """One loaded plugin: its declaration and its hooks, called one at a time."""
+
+    def __init__(
+        self, pm: pluggy.PluginManager, plugin: object, declaration: PluginDeclaration
+    ) -> None:
+        self._pm = pm
+        self._plugin = plugin
+        self.declaration = declaration
+
+    @property
+    def key(self) -> str:
+        return self.declaration.key
+
+    def implements(self, hook: str) -> bool:
+        """Whether this plugin has an implementation of ``hook``."""
+        caller = getattr(self._pm.hook, hook, None)
+        if caller is None:
+            return False
+        return any(impl.plugin is self._plugin for impl in caller.get_hookimpls())
+
+    def implemented_options(self) -> tuple[SyncOption, ...]:
+        """The sync options this plugin implements, in menu order, ungated."""
+        return tuple(option for option in SYNC_OPTIONS if self.implements(option.hook))
+
+    def _call(self, hook: str, **kwargs: Any) -> Any:
+        if not self.implements(hook):
+            option = next((o for o in SYNC_OPTIONS if o.hook == hook), None)
+            raise NotSupported(self.declaration, option.label if option else hook)
+        others = [p for p in self._pm.get_plugins() if p is not self._plugin]
+        caller = self._pm.subset_hook_caller(hook, remove_plugins=others)
+        return caller(**kwargs)
+
+    # -- health ---------------------------------------------------------------
+
+    def health_check(self, context: ChannelContext) -> HealthReport:
+        return self._call("health_check", context=context)
+
+    # -- sends ----------------------------------------------------------------
+
+    def send(
+        self, option: str | SyncOption, context: ChannelContext, records: Sequence[Any]
+    ) -> Iterator[RecordResult]:
+        """Run a send option on a batch; yields exactly one result per record.
+
+        Records the core refuses (missing required export fields, repeated keys)
+        are reported first without reaching the plugin.
+        """
+        option = option_named(option) if isinstance(option, str) else option
+        if not self.implements(option.hook):
+            raise NotSupported(self.declaration, option.label)
+        is_products = option.records == "products"
+        if is_products:
+            ready, early = rules.screen_products(records, self.declaration.required_export_fields)
+        else:
+            ready, early = rules.distinct_keys(records)
+        yield from early
+        if not ready:
+            return
+        skus = context.mappings.skus
+        outbound = [rules.to_channel(record, skus) for record in ready]
+        param = "products" if is_products else option.records
+        results = self._call(option.hook, context=context, **{param: outbound})
+        expected = {rules.to_channel(r, skus).key: r.key for r in ready}
+        yield from _one_result_each(self.declaration, option, results, expected)
+
+    def export_products(
+        self, context: ChannelContext, products: Sequence[Product]
+    ) -> Iterator[RecordResult]:
+        return self.send("export-products", context, products)
+
+    def update_products(
+        self, context: ChannelContext, products: Sequence[Product]
+    ) -> Iterator[RecordResult]:
+        return self.send("update-products", context, products)
+
+    def send_shipments(
+        self, context: ChannelContext, shipments: Sequence[Shipment]
+    ) -> Iterator[RecordResult]:
+        return self.send("send-shipments", context, shipments)
+
+    def cancel_shipments(
+        self, context: ChannelContext, shipments: Sequence[Shipment]
+    ) -> Iterator[RecordResult]:
+        return self.send("cancel-shipments", context, shipments)
+
+    def send_receipts(
+        self, context: ChannelContext, receipts: Sequence[Receipt]
+    ) -> Iterator[RecordResult]:
+        return self.send("send-receipts", context, receipts)
+
+    # -- receives -------------------------------------------------------------
+
+    def receive(
+        self, option: str | SyncOption, context: ChannelContext, cursor: str | None = None
+    ) -> Iterator[Page[Any]]:
+        """Run a receive or snapshot option; yields pages in techOMS SKUs."""
+        option = option_named(option) if isinstance(option, str) else option
+        if option.hook == "receive_inventory":
+            pages = self._call(option.hook, context=context)
+        else:
+            pages = self._call(option.hook, context=context, cursor=cursor)
+        keyed_by_sku = option.records in ("products", "inventory levels")
+        for page in pages:
+            if not isinstance(page, Page):
+                raise TypeError(
+                    f"{self.key}.{option.hook} yielded {type(page).__name__}, not a Page"
+                )
+            yield rules.page_to_system(page, context.mappings.skus, keyed_by_sku)
+
+    def import_products(
+        self, context: ChannelContext, cursor: str | None = None
+    ) -> Iterator[Page[Product]]:
+        return self.receive("import-products", context, cursor)
+
+    def receive_inventory(self, context: ChannelContext) -> Iterator[Page[InventoryLevel]]:
+        return self.receive("receive-inventory", context)
+
+    def receive_shipments(
+        self, context: ChannelContext, cursor: str | None = None
+    ) -> Iterator[Page[ShipmentUpdate]]:
+        return self.receive("receive-shipments", context, cursor)
+
+    def receive_receipts(
+        self, context: ChannelContext, cursor: str | None = None
+    ) -> Iterator[Page[ReceiptUpdate]]:
+        return self.receive("receive-receipts", context, cursor)
+
+    def __repr__(self) -> str:
+        return f"<ChannelPlugin {self.key} {self.declaration.version}>"
+
+
+def _one_result_each(
+    declaration: PluginDeclaration,
+    option: SyncOption,
+    results: Iterable[RecordResult] | None,
+    expected: dict[str, str],
+) -> Iterator[RecordResult]:
+    """Re-key results to techOMS keys and hold the plugin to one per record."""
+    if results is None:
+        raise ResultMismatch(f"{declaration.key}.{option.hook} returned nothing")
+    pending = dict(expected)
+    for result in results:
+        if not isinstance(result, RecordResult):
+            raise ResultMismatch(
+                f"{declaration.key}.{option.hook} gave {type(result).__name__}, not a RecordResult"
+            )
+        if result.key not in pending:
+            raise ResultMismatch(
+                f"{declaration.key}.{option.hook} reported {result.key!r}, "
+                "which is not an unreported record of the batch"
+            )
+        system_key = pending.pop(result.key)
+        yield result if system_key == result.key else _rekey(result, system_key)
+    for system_key in pending.values():
+        yield RecordResult.failed(
+            system_key,
+            f"{declaration.display_name} reported no result for this record",
+            fatal=True,
+        )
+
+
+def _rekey(result: RecordResult, key: str) -> RecordResult:
+    return attrs.evolve(result, key=key)

@@ -23,21 +23,21 @@ class ChannelSettings(Mapping[str, object]):
     or ``None``. Secret values are :class:`~techoms_core.secrets.Secret`
     objects: call ``.reveal()`` at the one place that sends them.
 
-    ``stored`` is the form to persist (see :meth:`raw_for_storage`). Build one
-    through :func:`validate_settings`, never by hand.
+    ``stored`` holds what the user gave, as :meth:`raw_for_storage` returns
+    it. Build one through :func:`validate_settings` rather than by hand.
     """
 
-    values: Mapping[str, object] = field(converter=_frozen_mapping)
-    stored: Mapping[str, object] = field(factory=dict, converter=_frozen_mapping)
+    _values: Mapping[str, object] = field(converter=_frozen_mapping)
+    _stored: Mapping[str, object] = field(factory=dict, converter=_frozen_mapping)
 
     def __getitem__(self, key: str) -> object:
-        return self.values[key]
+        return self._values[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self._values)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self._values)
 
     def __repr__(self) -> str:
         return f"ChannelSettings({self.masked()!r})"
@@ -45,13 +45,13 @@ class ChannelSettings(Mapping[str, object]):
     def masked(self) -> dict[str, object]:
         """The values for display, each secret shown as ``MASK``."""
         return {
-            key: MASK if isinstance(value, Secret) else value for key, value in self.values.items()
+            key: MASK if isinstance(value, Secret) else value for key, value in self._values.items()
         }
 
     def secret_values(self) -> tuple[str, ...]:
         """The revealed non-empty secret values, for the HTTP log redactor."""
         return tuple(
-            value.reveal() for value in self.values.values() if isinstance(value, Secret) and value
+            value.reveal() for value in self._values.values() if isinstance(value, Secret) and value
         )
 
     def raw_for_storage(self) -> dict[str, object]:
@@ -65,4 +65,4 @@ class ChannelSettings(Mapping[str, object]):
         Passing the result back to :func:`validate_settings` yields equal
         settings.
         """
-        return dict(self.stored)
+        return dict(self._stored)

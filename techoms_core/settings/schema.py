@@ -88,7 +88,8 @@ class Condition:
     """A rule tying the field that carries it to another field's value.
 
     ``field`` is the other field's key. For ``hide`` and ``disable``, ``equals``
-    lists the values of the other field that trigger the effect. For
+    lists the values of the other field that trigger the effect (``None``
+    matches an empty or hidden field). For
     ``cascade``, ``values`` maps a value of the other field to this field's
     value, and every key of ``values`` is a trigger (leave ``equals`` empty).
     The convenience constructors :meth:`hide_when`, :meth:`disable_when` and
@@ -153,7 +154,7 @@ def _same_value(a: object, b: object) -> bool:
     return type(a) is type(b) and a == b
 
 
-def value_problem(settings_field: SettingsField, value: object) -> str | None:
+def _declared_value_problem(settings_field: SettingsField, value: object) -> str | None:
     """Why ``value`` cannot be a declared value (default, trigger or cascade
     value) of ``settings_field``, or ``None``. Declared values must already be
     in the field's value type: ``True`` rather than ``"yes"``."""
@@ -248,7 +249,7 @@ class SettingsField:
             return None
         if self.type is FieldType.SECRET:
             return "a secret cannot have a default; it would be shown to every user"
-        problem = value_problem(self, self.default)
+        problem = _declared_value_problem(self, self.default)
         return f"default {problem}" if problem else None
 
     def _check_conditions(self) -> str | None:
@@ -262,7 +263,7 @@ class SettingsField:
             if self.type is FieldType.SECRET:
                 return "a secret cannot cascade; its values would be shown to every user"
             for trigger, value in condition.values.items():
-                problem = value_problem(self, value)
+                problem = _declared_value_problem(self, value)
                 if problem:
                     return f"cascade value for {condition.field}={trigger!r}: {problem}"
         return None
@@ -345,7 +346,9 @@ def _condition_problem(condition: Condition, other: SettingsField | None) -> str
     if other.type is FieldType.SECRET:
         return f"a condition cannot depend on secret {condition.field!r}"
     for trigger in condition.triggers():
-        problem = value_problem(other, trigger)
+        if trigger is None:
+            continue
+        problem = _declared_value_problem(other, trigger)
         if problem:
             return f"condition on {condition.field!r}: trigger {problem}"
     return None

@@ -68,7 +68,7 @@ class _Missing:
         return "<missing>"
 
 
-MISSING = _Missing()
+_MISSING = _Missing()
 
 
 @frozen
@@ -81,7 +81,7 @@ class _Input:
 
     @property
     def given(self) -> bool:
-        return self.value is not MISSING
+        return self.value is not _MISSING
 
 
 @frozen
@@ -89,7 +89,7 @@ class _Effects:
     """What a field's conditions decided, given the fields read before it."""
 
     inactive: bool = False
-    cascaded: object = MISSING
+    cascaded: object = _MISSING
     uncertain: bool = False
 
 
@@ -143,11 +143,11 @@ class _Validation:
         except InvalidValue as problem:
             self._problem(settings_field, str(problem))
             return
-        if given.stored is not MISSING:
+        if given.stored is not _MISSING:
             self.stored[settings_field.key] = given.stored
         if given.given:
             value = given.value
-        elif effects.cascaded is not MISSING:
+        elif effects.cascaded is not _MISSING:
             value = effects.cascaded
         elif settings_field.default is not None:
             value = settings_field.default
@@ -161,7 +161,7 @@ class _Validation:
         self.settled[settings_field.key] = value
 
     def _effects(self, settings_field: SettingsField) -> _Effects:
-        inactive, cascaded, uncertain = False, MISSING, False
+        inactive, cascaded, uncertain = False, _MISSING, False
         for condition in settings_field.conditions:
             if condition.field not in self.settled:
                 uncertain = True
@@ -170,7 +170,7 @@ class _Validation:
             if not condition.applies_to(other):
                 continue
             if condition.effect is Effect.CASCADE:
-                if cascaded is MISSING:
+                if cascaded is _MISSING:
                     cascaded = condition.values[other]
             else:
                 inactive = True
@@ -191,12 +191,12 @@ class _Validation:
                 raise InvalidValue(f"environment variable {variable} is not set")
             resolved = self.environ[variable]
             if not resolved.strip():
-                return _Input(MISSING, reference, variable)
+                return _Input(_MISSING, reference, variable)
             try:
                 return _Input(coerce_value(settings_field, resolved), reference, variable)
             except InvalidValue as problem:
                 raise InvalidValue(f"{problem} (from environment variable {variable})") from None
         if text is None or (isinstance(text, str) and not text.strip()):
-            return _Input(MISSING, MISSING)
+            return _Input(_MISSING, _MISSING)
         coerced = coerce_value(settings_field, value)
         return _Input(coerced, coerced)

@@ -41,7 +41,9 @@ class SkuMap:
         if not system_sku or not channel_sku:
             raise MappingError("a SKU mapping needs both a system SKU and a channel SKU")
         known = self._to_channel.get(sku_key(system_sku))
-        if known is not None and sku_key(known) != sku_key(channel_sku):
+        if known is not None and sku_key(known) == sku_key(channel_sku):
+            return
+        if known is not None:
             raise MappingError(f"system SKU {system_sku!r} is already mapped to {known!r}")
         back = self._to_system.get(sku_key(channel_sku))
         if back is not None and sku_key(back) != sku_key(system_sku):

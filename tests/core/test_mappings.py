@@ -1,0 +1,94 @@
+"""SKU, carrier and reference mappings (spec §5)."""
+
+import pytest
+
+from techoms_core.mappings import (
+    CarrierMap,
+    CarrierRow,
+    MappingError,
+    ReferenceMap,
+    ReferenceRow,
+    SkuMap,
+    UnmappedPolicy,
+)
+from techoms_core.models import ReferenceLevel
+
+
+def test_sku_map_translates_both_ways_and_defaults_to_same_sku():
+    skus = SkuMap([("WIDGET-1", "LF-W1")])
+    assert skus.to_channel(" widget-1 ") == "LF-W1"
+    assert skus.to_system("lf-w1") == "WIDGET-1"
+    assert skus.to_channel("OTHER") == "OTHER"
+    assert skus.to_system("OTHER ") == "OTHER"
+
+
+def test_sku_map_is_strict():
+    skus = SkuMap([("A", "X")])
+    skus.add("a", "x")  # the same pair again is fine
+    with pytest.raises(MappingError, match="already mapped to 'X'"):
+        skus.add("A", "Y")
+    with pytest.raises(MappingError, match="already mapped from 'A'"):
+        skus.add("B", "X")
+    with pytest.raises(MappingError, match="needs both"):
+        skus.add("B", " ")
+
+
+ROWS = [
+    CarrierRow(
+        carrier_channel="UPS",
+        service_channel="Ground",
+        carrier_system="ups",
+        service_system="ground",
+    ),
+    CarrierRow(
+        carrier_channel="UPS",
+        service_channel="GND",
+        carrier_system="ups",
+        service_system="ground",
+        primary=True,
+    ),
+    CarrierRow(
+        carrier_channel="UPS",
+        service_channel="2nd Day Air*",
+        carrier_system="ups",
+        service_system="2day",
+    ),
+    CarrierRow(
+        carrier_channel="UPS",
+        service_channel="2nd Day Air A.M.",
+        carrier_system="ups",
+        service_system="2day_am",
+    ),
+]
+
+
+def test_outbound_picks_the_primary_row():
+    result = CarrierMap(ROWS).outbound("UPS", "Ground")
+    assert (result.carrier, result.service, result.warning) == ("UPS", "GND", None)
+
+
+def test_inbound_prefers_exact_rows_over_wildcards():
+    carriers = CarrierMap(ROWS)
+    assert carriers.inbound("UPS", "2nd Day Air Saturday").service == "2day"
+    assert carriers.inbound("ups", "2nd day air a.m.").service == "2day_am"
+
+
+def test_unmapped_warns_or_fails_by_policy():
+    warned = CarrierMap(ROWS).inbound("FedEx", "Home")
+    assert (warned.carrier, warned.service) == ("FedEx", "Home")
+    assert "no inbound carrier mapping" in warned.warning
+    with pytest.raises(MappingError, match="no outbound carrier mapping"):
+        CarrierMap(ROWS, policy=UnmappedPolicy.ERROR).outbound("dhl", "x")
+
+
+def test_reference_map_selects_properties_per_level():
+    references = ReferenceMap(
+        [
+            ReferenceRow(level="sales_order", code="gift_note", property="instructions"),
+            ReferenceRow(level="purchase_order", code="gift_note", property="po_number"),
+        ]
+    )
+    assert references.properties_for(
+        ReferenceLevel.SALES_ORDER, {"Gift_Note": "Happy birthday", "other": "x"}
+    ) == {"instructions": "Happy birthday"}
+    assert references.properties_for(ReferenceLevel.SALES_ORDER_LINE, {"gift_note": "x"}) == {}

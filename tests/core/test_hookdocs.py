@@ -1,0 +1,24 @@
+"""Every hook is documented in the template, and docs/hooks.md is current."""
+
+from pathlib import Path
+
+from techoms_core.hookdocs import documentation_gaps, hook_functions, render
+from techoms_core.options import SYNC_OPTIONS
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "hooks.md"
+
+
+def test_every_hook_follows_the_documentation_template():
+    assert documentation_gaps() == []
+
+
+def test_there_is_one_hook_per_sync_option_plus_declaration_and_health():
+    names = [function.__name__ for function in hook_functions()]
+    assert names[:2] == ["channel_declaration", "health_check"]
+    assert sorted(names[2:]) == sorted(option.hook for option in SYNC_OPTIONS)
+
+
+def test_the_hook_reference_page_is_current():
+    assert PAGE.read_text() == render(), (
+        "docs/hooks.md is stale: run `python -m techoms_core.hookdocs > docs/hooks.md`"
+    )

@@ -1,0 +1,383 @@
+"""The host interface: what a techOMS must offer for the runner to run its channels.
+
+A *host* owns the techOMS side of every flow: the account, the channels, the
+records to send and their send state, the updates received, cursors, mappings,
+recurring jobs, the run log and the run locks. The runner
+(:mod:`techoms_core.runner`) and the job scheduler (:mod:`techoms_core.jobs`)
+talk to a host only through :class:`Host`; the embedded reference host is
+:class:`techoms_core.store.SqliteHost`. A real techOMS replaces it by
+implementing this Protocol over its own database.
+
+The guarantees of spec §5 are split between the runner and the host:
+
+* **Sends.** The runner reads :meth:`Host.records_to_send` in batches, calls
+  the plugin, and hands each result to :meth:`Host.record_send_results` as it
+  streams in. The host must, in ONE transaction per call, move each record to
+  its new send state (``ok`` / ``skipped`` with a ``remote_id`` -> sent, bound
+  to that WMS id; ``failed`` -> stays ready with the error) and write the
+  result to the run log. A crash then loses at most the results in flight, and
+  the plugin's look-before-create rule finds what was created.
+* **Receives.** :meth:`Host.apply_page` applies a page's records, stores its
+  cursor and logs its results in ONE transaction. Applying the same update
+  twice is a no-op (by the record's state and the update's ``version``).
+* **Snapshots** (inventory). Pages are staged with
+  :meth:`Host.stage_snapshot_page` (bounded memory), and
+  :meth:`Host.commit_snapshot` swaps them in for the channel's warehouse in
+  one transaction; :meth:`Host.begin_snapshot` discards an abandoned staging.
+* **Dry runs** use only the read-only methods (``records_to_send``,
+  ``count_to_send``, ``cursor``, :meth:`Host.preview_page`,
+  :meth:`Host.preview_snapshot_page`): nothing is written anywhere.
+* **Locks.** One run per (channel, option) at a time, through
+  :meth:`Host.acquire_lock`; a lock whose holder crashed must be taken over.
+
+Option arguments are sync option keys (``"send-shipments"``); see
+:mod:`techoms_core.options`. Records are the models of
+:mod:`techoms_core.models`. Every method that is not about one record raises
+:class:`UnknownChannel` for a channel the host does not know.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from attrs import field, frozen
+
+from techoms_core.models import Product, Receipt, Shipment
+
+if TYPE_CHECKING:
+    from techoms_core.context import ChannelConfig
+    from techoms_core.mappings import Mappings
+    from techoms_core.models import InventoryLevel, Page, RecordResult
+
+#: What a send option reads: products, shipments or receipts.
+SendRecord = Product | Shipment | Receipt
+
+
+class HostError(Exception):
+    """Base class of the errors a host raises on purpose."""
+
+
+class UnknownChannel(HostError, LookupError):
+    """No channel of that name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no channel named {name!r}")
+        self.name = name
+
+
+class ChannelExists(HostError, ValueError):
+    """A channel of that name already exists."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"a channel named {name!r} already exists")
+        self.name = name
+
+
+class RunLocked(HostError, RuntimeError):
+    """Another live process holds the run lock of this (channel, option)."""
+
+    def __init__(self, lock: str, holder: LockHolder, expires_at: dt.datetime) -> None:
+        super().__init__(
+            f"{lock} is already running (pid {holder.pid} on {holder.hostname}, "
+            f"lock held until {expires_at.isoformat(timespec='seconds')} unless renewed)"
+        )
+        self.lock = lock
+        self.holder = holder
+        self.expires_at = expires_at
+
+
+class ShipmentStatus(enum.StrEnum):
+    """A shipment's state on the techOMS side (spec §6)."""
+
+    READY = "ready"  # to be sent; a failed send stays here with its error
+    SENT = "sent"  # the WMS has it, under ``remote_id``
+    SHIPPED = "shipped"  # packages and shipped quantities applied
+    CANCELLED = "cancelled"
+
+
+class ReceiptStatus(enum.StrEnum):
+    """A receipt's state on the techOMS side (spec §6)."""
+
+    READY = "ready"
+    SENT = "sent"
+    RECEIVED = "received"  # received quantities, lots and unit costs applied
+
+
+class RunStatus(enum.StrEnum):
+    """How a run ended, as the run log shows it."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"  # every record has a result (some may have failed)
+    STOPPED = "stopped"  # asked to stop; the current batch or page was finished
+    FAILED = "failed"  # a failure of the whole run (its message says why)
+    REFUSED = "refused"  # never started: settings invalid, option not in the menu...
+    INTERRUPTED = "interrupted"  # its process died; found when its lock was taken over
+
+
+class JobPeriod(enum.StrEnum):
+    """How often a recurring job runs (spec §7); ``none`` is off."""
+
+    NONE = "none"
+    M5 = "5m"
+    M15 = "15m"
+    M30 = "30m"
+    H1 = "1h"
+    H4 = "4h"
+    H12 = "12h"
+    H24 = "24h"
+
+    @property
+    def interval(self) -> dt.timedelta | None:
+        """The time between two runs, or ``None`` for ``none``."""
+        if self is JobPeriod.NONE:
+            return None
+        amount, unit = int(self.value[:-1]), self.value[-1]
+        return dt.timedelta(minutes=amount) if unit == "m" else dt.timedelta(hours=amount)
+
+    @classmethod
+    def parse(cls, value: str) -> JobPeriod:
+        """``"15m"`` -> ``JobPeriod.M15``; a clear ``ValueError`` naming the choices."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = ", ".join(p.value for p in cls)
+            raise ValueError(f"period: {value!r} is not one of {choices}") from None
+
+
+@frozen(kw_only=True)
+class LockHolder:
+    """Who holds a run lock: enough to tell whether the holder is still alive."""
+
+    pid: int
+    hostname: str
+    token: str  # unique per acquisition, so a stale holder cannot release a new lock
+
+
+@frozen(kw_only=True)
+class Job:
+    """A recurring job of one channel and option."""
+
+    channel: str
+    option: str
+    period: JobPeriod = field(converter=JobPeriod)
+    next_due_at: dt.datetime | None = None
+    last_run_at: dt.datetime | None = None
+    last_status: str | None = None  # a RunStatus value, or "not run"
+    last_message: str | None = None
+    last_run_id: int | None = None
+
+
+@frozen(kw_only=True)
+class RunRecord:
+    """One run as the run log keeps it. ``counts`` maps each
+    :class:`~techoms_core.models.Status` value to a number."""
+
+    id: int
+    channel: str
+    option: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: RunStatus = field(converter=RunStatus)
+    counts: Mapping[str, int]
+    dry_run: bool = False
+    message: str | None = None
+
+
+@frozen(kw_only=True)
+class RunMessage:
+    """One record's result in a run: ``level`` is info, warning, error or fatal."""
+
+    run_id: int
+    key: str
+    status: str
+    level: str
+    message: str
+    field: str | None = None
+    at: dt.datetime | None = None
+
+
+@runtime_checkable
+class Host(Protocol):
+    """Everything the runner and the job scheduler need from a techOMS.
+
+    Implementations must be safe to use from one thread at a time per
+    instance; several processes may use the same data at once (the run lock
+    keeps them from running the same (channel, option) together).
+    """
+
+    # -- account, channels, mappings -----------------------------------------
+
+    def master_product_source(self) -> str:
+        """The account's Master Product Source: ``"techoms"`` or a channel name."""
+        ...
+
+    def channel(self, name: str) -> ChannelConfig:
+        """The channel's configuration, settings as stored (``env:VAR`` kept).
+
+        :raises UnknownChannel: no such channel.
+        """
+        ...
+
+    def channels(self) -> Sequence[ChannelConfig]:
+        """Every channel, by name."""
+        ...
+
+    def mappings(self, channel: str) -> Mappings:
+        """The channel's SKU, carrier (with the unmapped policy) and reference mappings."""
+        ...
+
+    # -- sends -------------------------------------------------------------------
+
+    def count_to_send(self, channel: str, option: str) -> int:
+        """How many records :meth:`records_to_send` would yield in all (for progress)."""
+        ...
+
+    def records_to_send(
+        self, channel: str, option: str, *, limit: int, after: str | None = None
+    ) -> Sequence[SendRecord]:
+        """The next ``limit`` records the send ``option`` should send to ``channel``.
+
+        Ordered by key; ``after`` is the key of the last record of the previous
+        batch, so a record that failed in this run is not read again by it.
+        Read-only.
+
+        * ``export-products``: products not yet in the channel.
+        * ``update-products``: products in the channel, changed since last sent.
+        * ``send-shipments`` / ``send-receipts``: records ``ready`` for the
+          channel's warehouse (every warehouse when the channel has none).
+        * ``cancel-shipments``: ``sent`` shipments of the channel whose
+          cancellation was requested.
+        """
+        ...
+
+    def record_send_results(
+        self, run_id: int, channel: str, option: str, results: Sequence[RecordResult]
+    ) -> None:
+        """Apply send results and log them, all in ONE transaction.
+
+        ``ok``, and ``skipped`` with a ``remote_id`` (already in the WMS), bind
+        the record to that id and move it on (``sent``; ``cancelled`` for
+        ``cancel-shipments``). ``failed`` leaves it where it was, with the
+        error kept on the record. Every result is written to the run log.
+        """
+        ...
+
+    # -- receives --------------------------------------------------------------
+
+    def cursor(self, channel: str, option: str) -> str | None:
+        """The cursor of the last committed page, or ``None``."""
+        ...
+
+    def apply_page(
+        self, run_id: int, channel: str, option: str, page: Page[Any]
+    ) -> list[RecordResult]:
+        """Apply a received page: records, ``page.cursor`` and the run-log
+        messages (the page's problems included) in ONE transaction.
+
+        Returns one result per record and problem. An update already applied
+        (same state, same ``version``) is ``skipped`` and changes nothing; a
+        ``short_shipped`` update is kept for review, not applied, and
+        ``skipped`` naming the short lines.
+        """
+        ...
+
+    def preview_page(self, channel: str, option: str, page: Page[Any]) -> list[RecordResult]:
+        """What :meth:`apply_page` would report, writing nothing (dry runs)."""
+        ...
+
+    # -- snapshots (receive-inventory) --------------------------------------------
+
+    def begin_snapshot(self, run_id: int, channel: str, option: str) -> None:
+        """Start staging a snapshot; discards what an abandoned run staged."""
+        ...
+
+    def stage_snapshot_page(
+        self, run_id: int, channel: str, option: str, page: Page[InventoryLevel]
+    ) -> list[RecordResult]:
+        """Stage one page (committed, bounded memory). Returns only the results
+        that are not ``ok`` (unknown SKUs are warnings, repeats are skipped) and
+        logs them; ``ok`` rows are counted, not listed."""
+        ...
+
+    def preview_snapshot_page(
+        self, channel: str, option: str, page: Page[InventoryLevel]
+    ) -> list[RecordResult]:
+        """What :meth:`stage_snapshot_page` would report, writing nothing."""
+        ...
+
+    def commit_snapshot(self, run_id: int, channel: str, option: str) -> int:
+        """Replace the channel warehouse's levels with the staged snapshot in ONE
+        transaction; returns how many levels it now holds."""
+        ...
+
+    # -- run log -----------------------------------------------------------------
+
+    def start_run(self, channel: str, option: str, *, dry_run: bool = False) -> int:
+        """Open a run in the run log (status ``running``); returns its id."""
+        ...
+
+    def finish_run(
+        self,
+        run_id: int,
+        status: RunStatus,
+        counts: Mapping[str, int],
+        message: str | None = None,
+    ) -> None:
+        """Close a run with its status, its counts per status and, for a
+        failure of the whole run, the message."""
+        ...
+
+    def log_results(self, run_id: int, results: Sequence[RecordResult]) -> None:
+        """Write results that change no record (e.g. a refused run's reason)."""
+        ...
+
+    # -- locks -------------------------------------------------------------------
+
+    def acquire_lock(self, name: str, holder: LockHolder, ttl: dt.timedelta) -> None:
+        """Take the lock ``name`` for ``ttl``, in one transaction.
+
+        A lock held by a live holder raises :class:`RunLocked`. A lock whose
+        holder is gone (expired, or a dead pid on this host) is taken over,
+        and the runs that holder left ``running`` become ``interrupted``.
+        """
+        ...
+
+    def refresh_lock(self, name: str, holder: LockHolder, ttl: dt.timedelta) -> None:
+        """Extend a lock this holder owns (the runner's heartbeat).
+
+        :raises RunLocked: the lock was taken over by another holder.
+        """
+        ...
+
+    def release_lock(self, name: str, holder: LockHolder) -> None:
+        """Release the lock if this holder still owns it; otherwise do nothing."""
+        ...
+
+    # -- recurring jobs -----------------------------------------------------------
+
+    def jobs(self, channel: str | None = None) -> Sequence[Job]:
+        """The jobs (period ``none`` included), by channel and option."""
+        ...
+
+    def set_job(
+        self, channel: str, option: str, period: JobPeriod, *, next_due_at: dt.datetime | None
+    ) -> Job:
+        """Create or change a job's period and next due time (``None`` for ``none``)."""
+        ...
+
+    def record_job_run(
+        self,
+        channel: str,
+        option: str,
+        *,
+        ran_at: dt.datetime,
+        next_due_at: dt.datetime | None,
+        status: str,
+        message: str | None = None,
+        run_id: int | None = None,
+    ) -> None:
+        """Note a job's run (or why it was not run) and when it is next due."""
+        ...

@@ -1,0 +1,24 @@
+"""Where the reference host keeps its database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+#: The environment variable that names the database file.
+DB_ENV_VAR = "TECHOMS_DB"
+APP_NAME = "techoms"
+DB_FILE_NAME = "techoms.db"
+
+
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$TECHOMS_DB`` when set, else ``techoms.db`` in the user's data directory
+    (e.g. ``~/.local/share/techoms/`` on Linux). The directory is not created here."""
+    env = os.environ if environ is None else environ
+    named = env.get(DB_ENV_VAR, "").strip()
+    if named:
+        return Path(named).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME

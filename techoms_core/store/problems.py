@@ -1,0 +1,51 @@
+"""Errors and reports of the store's own operations (loads, channel admin)."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from techoms_core.host import HostError
+
+
+class StoreError(HostError, ValueError):
+    """A request the store refuses, with a message naming what and why."""
+
+
+@frozen(kw_only=True)
+class LoadProblem:
+    """One record of a load that cannot be stored: its index in the input, its
+    key, the field at fault and why."""
+
+    index: int
+    key: str
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"record {self.index} ({self.key!r})"
+        return (
+            f"{where}, field {self.field}: {self.message}"
+            if self.field
+            else (f"{where}: {self.message}")
+        )
+
+
+class LoadConflict(StoreError):
+    """A load refused as a whole: nothing of it was stored. ``problems`` lists
+    every record that conflicts with what the store holds."""
+
+    def __init__(self, kind: str, problems: list[LoadProblem]) -> None:
+        self.kind = kind
+        self.problems = tuple(problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"no {kind} loaded; {len(self.problems)} refused:\n{lines}")
+
+
+@frozen(kw_only=True)
+class LoadReport:
+    """What a load did."""
+
+    kind: str
+    created: int
+    updated: int
+    unchanged: int = 0

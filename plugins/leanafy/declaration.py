@@ -1,0 +1,112 @@
+"""What the Leanafy plugin declares: key, settings, features, export fields.
+
+The declaration is pure data, built once at import time; a mistake in it
+fails the import with a message that names the setting.
+"""
+
+from __future__ import annotations
+
+from plugins.leanafy import __version__
+from plugins.leanafy.contract import Arn, Order
+from techoms_core.models import Feature, PluginDeclaration, ReferenceLevel
+from techoms_core.settings import Choice, FieldType, Section, SettingsField, SettingsSchema
+from techoms_core.throughput import STANDARD_PROFILES
+
+KEY = "leanafy"
+DISPLAY_NAME = "Leanafy"
+
+
+class Setting:
+    """The keys of Leanafy's settings, as the hooks read them."""
+
+    API_URL = "api_url"
+    API_KEY = "api_key"
+    API_SECRET = "api_secret"
+    THROUGHPUT = "throughput"
+    WAREHOUSE_ID = "warehouse_id"
+    SUPPRESS_PII = "suppress_pii"
+
+
+SETTINGS = SettingsSchema(
+    (
+        SettingsField(
+            key=Setting.API_URL,
+            label="Api Url",
+            type=FieldType.URL,
+            required=True,
+            help="Leanafy's address, without /v1 (https; plain http only for a loopback host).",
+        ),
+        SettingsField(key=Setting.API_KEY, label="Api Key", type=FieldType.SECRET, required=True),
+        SettingsField(
+            key=Setting.API_SECRET, label="Api Secret", type=FieldType.SECRET, required=True
+        ),
+        SettingsField(
+            key=Setting.THROUGHPUT,
+            label="Throughput",
+            type=FieldType.CHOICE,
+            choices=tuple(Choice(p.key, p.label) for p in STANDARD_PROFILES),
+            default="default",
+            help="How hard techOMS may drive Leanafy (concurrent requests / requests per "
+            "second): Low 2 / 5, Default 8 / 40, High 16 / 120.",
+        ),
+        SettingsField(
+            key=Setting.WAREHOUSE_ID,
+            label="Leanafy warehouse id",
+            type=FieldType.TEXT,
+            help="The Leanafy warehouse this channel serves (24 hex digits). Leave empty "
+            "when the Leanafy account has one warehouse.",
+        ),
+        SettingsField(
+            key=Setting.SUPPRESS_PII,
+            label="Suppress PII",
+            type=FieldType.BOOL,
+            section=Section.ADVANCED,
+            default=False,
+            help="Do not send the customer's name, company, email, phone or address lines.",
+        ),
+    )
+)
+
+FEATURES = frozenset(
+    {
+        Feature.SKU_MAPPING,
+        Feature.CARRIER_MAPPING,
+        Feature.SO_REFERENCE_MAPPING,
+        Feature.PO_REFERENCE_MAPPING,
+        Feature.SUPPRESS_PII,
+        Feature.LOT_NUMBERS,
+        Feature.MANUAL_INVENTORY_SYNC,
+        Feature.AUTO_INVENTORY_SYNC,
+    }
+)
+
+#: Leanafy requires a description too, which techOMS does not (spec §8).
+REQUIRED_EXPORT_FIELDS = ("name", "sku", "description", "uom")
+
+#: The order and ARN properties a reference mapping may target. Leanafy's order
+#: and ARN lines carry no free properties, so the line levels offer none.
+REFERENCE_PROPERTIES = {
+    ReferenceLevel.SALES_ORDER: (
+        Order.PRIMARY_REFERENCE_NUMBER.value,
+        Order.INSTRUCTIONS.value,
+        Order.DUE_DATE.value,
+    ),
+    ReferenceLevel.PURCHASE_ORDER: (
+        Arn.PRIMARY_REFERENCE_NUMBER.value,
+        Arn.PO_NUMBER.value,
+        Arn.INSTRUCTIONS.value,
+        Arn.EXPECTED_DATE.value,
+    ),
+}
+
+DECLARATION = PluginDeclaration(
+    key=KEY,
+    display_name=DISPLAY_NAME,
+    version=__version__,
+    settings=SETTINGS,
+    description="Leanafy WMS: products, inventory, orders (shipments) and ARNs (receipts).",
+    features=FEATURES,
+    required_export_fields=REQUIRED_EXPORT_FIELDS,
+    throughput_profiles=STANDARD_PROFILES,
+    reference_properties=REFERENCE_PROPERTIES,
+)

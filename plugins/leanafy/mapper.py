@@ -1,0 +1,181 @@
+"""A small declarative mapper: techOMS records <-> Leanafy payloads, as tables.
+
+A :class:`Mapper` is a table of rows, each tying an attribute of a techOMS
+record to a key of a Leanafy payload (the OCA connector's mapper is the model):
+
+* :class:`Field`: ``record.attr`` <-> ``payload[key]``, with an optional
+  conversion each way, and ``pii=True`` for values Suppress PII withholds.
+* :class:`Computed`: a value computed from the whole record (outbound) or the
+  whole payload (inbound), for what no single attribute holds.
+* :class:`Child`: a nested object or a list of them (lines), mapped by its
+  own mapper.
+
+The same table answers the reverse question for error reports:
+:meth:`Mapper.record_path` turns Leanafy's field path ``items[0].total_qty``
+into ours, ``lines[0].quantity``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from techoms_core.mappings import CarrierMap, CarrierTranslation
+
+
+@frozen(kw_only=True)
+class MapOptions:
+    """What a mapping needs beyond the record: the channel's settings and mappings.
+
+    :ivar suppress_pii: withhold the rows marked ``pii``.
+    :ivar warehouse_id: the Leanafy warehouse the channel serves, if configured.
+    :ivar carrier: the outbound carrier translation of the record being sent.
+    :ivar carriers: the channel's carrier mappings, for inbound packages.
+    :ivar base_units: base unit per SKU key (trimmed, case-folded), for outbound lines.
+    :ivar notes: collects warnings raised while mapping (e.g. an unmapped carrier).
+    """
+
+    suppress_pii: bool = False
+    warehouse_id: str | None = None
+    carrier: CarrierTranslation | None = None
+    carriers: CarrierMap | None = None
+    base_units: Mapping[str, str] | None = None
+    notes: list[str] | None = None
+
+    def note(self, message: str) -> None:
+        """Record a warning about the record being mapped."""
+        if self.notes is not None:
+            self.notes.append(message)
+
+
+NO_OPTIONS = MapOptions()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@frozen
+class Field:
+    """``record.<attr>`` <-> ``payload[<key>]``; ``None`` is left out either way."""
+
+    attr: str
+    key: str = field(converter=str)
+    out: Callable[[Any], Any] = _same
+    into: Callable[[Any], Any] = _same
+    pii: bool = False
+
+
+@frozen
+class Computed:
+    """A value computed from the whole record or payload.
+
+    ``out(record, options)`` gives ``payload[key]``; ``into(payload, options)``
+    gives ``record.<attr>``. Either may be ``None`` for a one-way row. A result
+    of ``None`` is left out.
+    """
+
+    attr: str
+    key: str = field(converter=str)
+    out: Callable[[Any, MapOptions], Any] | None = None
+    into: Callable[[Mapping[str, Any], MapOptions], Any] | None = None
+    pii: bool = False
+
+
+@frozen
+class Child:
+    """A nested object (``many=False``) or a list of them (``many=True``)."""
+
+    attr: str
+    key: str = field(converter=str)
+    mapper: Mapper
+    many: bool = True
+
+
+Row = Field | Computed | Child
+
+_SEGMENT = re.compile(r"^(?P<name>[^.\[]+)(?P<index>\[\d+\])?(?:\.(?P<rest>.+))?$")
+
+
+class Mapper:
+    """A table of rows mapping one kind of techOMS record to one Leanafy object.
+
+    ``model`` is the techOMS class :meth:`build` constructs from a payload.
+    """
+
+    def __init__(self, model: type | None, *rows: Row) -> None:
+        self.model = model
+        self.rows = rows
+
+    def to_wire(self, record: Any, options: MapOptions = NO_OPTIONS) -> dict[str, Any]:
+        """The Leanafy payload for ``record``."""
+        body: dict[str, Any] = {}
+        for row in self.rows:
+            if getattr(row, "pii", False) and options.suppress_pii:
+                continue
+            value = self._out(row, record, options)
+            if value is not None:
+                body[row.key] = value
+        return body
+
+    def _out(self, row: Row, record: Any, options: MapOptions) -> Any:
+        if isinstance(row, Computed):
+            return row.out(record, options) if row.out else None
+        value = getattr(record, row.attr)
+        if value is None:
+            return None
+        if isinstance(row, Field):
+            return row.out(value)
+        if row.many:
+            return [row.mapper.to_wire(item, options) for item in value]
+        return row.mapper.to_wire(value, options)
+
+    def from_wire(self, payload: Mapping[str, Any], options: MapOptions = NO_OPTIONS) -> dict:
+        """The keyword arguments of a techOMS record read from ``payload``."""
+        values: dict[str, Any] = {}
+        for row in self.rows:
+            value = self._into(row, payload, options)
+            if value is not None:
+                values[row.attr] = value
+        return values
+
+    def _into(self, row: Row, payload: Mapping[str, Any], options: MapOptions) -> Any:
+        if isinstance(row, Computed):
+            return row.into(payload, options) if row.into else None
+        value = payload.get(row.key)
+        if value is None:
+            return None
+        if isinstance(row, Field):
+            return row.into(value)
+        if row.many:
+            return tuple(row.mapper.build(item, options) for item in value)
+        return row.mapper.build(value, options)
+
+    def build(self, payload: Mapping[str, Any], options: MapOptions = NO_OPTIONS) -> Any:
+        """The techOMS record for ``payload``.
+
+        The model raises ``ValueError`` naming the field when a value is bad.
+        """
+        if self.model is None:
+            raise TypeError("this mapper maps outbound only")
+        return self.model(**self.from_wire(payload, options))
+
+    def record_path(self, wire_path: str) -> str | None:
+        """Our field path for Leanafy's ``wire_path`` (``items[0].sku`` -> ``lines[0].sku``).
+
+        ``None`` when no row maps the path.
+        """
+        match = _SEGMENT.match(wire_path.strip())
+        if not match:
+            return None
+        row = next((r for r in self.rows if r.key == match["name"]), None)
+        if row is None:
+            return None
+        path = row.attr + (match["index"] or "")
+        if isinstance(row, Child) and match["rest"]:
+            inner = row.mapper.record_path(match["rest"])
+            return f"{path}.{inner}" if inner else path
+        return path

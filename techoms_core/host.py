@@ -315,8 +315,19 @@ class Host(Protocol):
 
     # -- run log -----------------------------------------------------------------
 
-    def start_run(self, channel: str, option: str, *, dry_run: bool = False) -> int:
-        """Open a run in the run log (status ``running``); returns its id."""
+    def start_run(
+        self,
+        channel: str,
+        option: str,
+        *,
+        dry_run: bool = False,
+        holder: LockHolder | None = None,
+    ) -> int:
+        """Open a run in the run log (status ``running``); returns its id.
+
+        ``holder`` is the lock the run holds: when that lock is later taken
+        over from a dead holder, its runs still ``running`` become
+        ``interrupted``."""
         ...
 
     def finish_run(

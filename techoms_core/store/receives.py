@@ -1,0 +1,208 @@
+"""Receives on the host side: pages applied with their cursor, snapshots swapped in.
+
+A page's records, its cursor and its run-log messages commit in ONE
+transaction, so a receive killed at any point resumes from the last committed
+page and applies nothing twice. An inventory snapshot is staged page by page
+(never all in memory) and replaces the warehouse's levels in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, literal, select, update
+
+from techoms_core.models import InventoryLevel, Page, RecordResult, sku_key
+from techoms_core.options import option_named
+from techoms_core.store import schema
+from techoms_core.store.database import Database
+from techoms_core.store.runlog import insert_messages
+from techoms_core.store.updates import apply_product, apply_receipt_update, apply_shipment_update
+
+_APPLIERS: dict[str, Callable[..., RecordResult]] = {
+    "import-products": apply_product,
+    "receive-shipments": apply_shipment_update,
+    "receive-receipts": apply_receipt_update,
+}
+_CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
+
+
+class ReceiveStore(Database):
+    """Cursors, received pages and inventory snapshots."""
+
+    def cursor(self, channel: str, option: str) -> str | None:
+        table = schema.cursors
+        with self._read() as connection:
+            self._require_channel(connection, channel)
+            return connection.execute(
+                select(table.c.cursor).where(
+                    table.c.channel == channel, table.c.option == option_named(option).key
+                )
+            ).scalar()
+
+    def apply_page(
+        self, run_id: int, channel: str, option: str, page: Page[Any]
+    ) -> list[RecordResult]:
+        key = option_named(option).key
+        applier = _applier(key)
+        now = self._now()
+        with self._write() as connection:
+            self._require_channel(connection, channel)
+            results = [applier(connection, channel, r, now, True) for r in page.records]
+            results.extend(page.problems)
+            if page.cursor is not None:
+                _store_cursor(connection, channel, key, page.cursor, now)
+            insert_messages(connection, run_id, results, now)
+        return results
+
+    def preview_page(self, channel: str, option: str, page: Page[Any]) -> list[RecordResult]:
+        applier = _applier(option_named(option).key)
+        now = self._now()
+        with self._read() as connection:
+            self._require_channel(connection, channel)
+            results = [applier(connection, channel, r, now, False) for r in page.records]
+        return [*results, *page.problems]
+
+    # -- snapshots ---------------------------------------------------------------
+
+    def begin_snapshot(self, run_id: int, channel: str, option: str) -> None:
+        with self._write() as connection:
+            self._require_channel(connection, channel)
+            staging = schema.inventory_staging
+            connection.execute(delete(staging).where(staging.c.channel == channel))
+
+    def stage_snapshot_page(
+        self, run_id: int, channel: str, option: str, page: Page[InventoryLevel]
+    ) -> list[RecordResult]:
+        with self._write() as connection:
+            self._require_channel(connection, channel)
+            fresh, results = _screen_levels(connection, channel, page.records, staged=True)
+            if fresh:
+                connection.execute(
+                    insert(schema.inventory_staging),
+                    [
+                        {
+                            "channel": channel,
+                            "sku_key": sku_key(level.sku),
+                            "run_id": run_id,
+                            "sku": level.sku,
+                            "on_hand": level.on_hand,
+                            "allocated": level.allocated,
+                            "available": level.available,
+                        }
+                        for level in fresh
+                    ],
+                )
+            results.extend(page.problems)
+            insert_messages(connection, run_id, results, self._now())
+        return results
+
+    def preview_snapshot_page(
+        self, channel: str, option: str, page: Page[InventoryLevel]
+    ) -> list[RecordResult]:
+        with self._read() as connection:
+            self._require_channel(connection, channel)
+            _, results = _screen_levels(connection, channel, page.records, staged=False)
+        return [*results, *page.problems]
+
+    def commit_snapshot(self, run_id: int, channel: str, option: str) -> int:
+        staging, levels = schema.inventory_staging, schema.inventory
+        now = self._now()
+        with self._write() as connection:
+            self._require_channel(connection, channel)
+            warehouse = _snapshot_warehouse(connection, channel)
+            connection.execute(delete(levels).where(levels.c.warehouse == warehouse))
+            staged = select(
+                literal(warehouse),
+                staging.c.sku_key,
+                staging.c.sku,
+                staging.c.on_hand,
+                staging.c.allocated,
+                staging.c.available,
+                literal(now, type_=schema.UTCDateTime()),
+            ).where(staging.c.channel == channel)
+            connection.execute(
+                insert(levels).from_select(
+                    [
+                        "warehouse",
+                        "sku_key",
+                        "sku",
+                        "on_hand",
+                        "allocated",
+                        "available",
+                        "updated_at",
+                    ],
+                    staged,
+                )
+            )
+            connection.execute(delete(staging).where(staging.c.channel == channel))
+            return connection.execute(
+                select(func.count()).where(levels.c.warehouse == warehouse)
+            ).scalar_one()
+
+
+def _applier(key: str) -> Callable[..., RecordResult]:
+    try:
+        return _APPLIERS[key]
+    except KeyError:
+        raise ValueError(f"option: {key!r} is not a receive option") from None
+
+
+def _store_cursor(connection: Connection, channel: str, option: str, cursor: str, now) -> None:
+    table = schema.cursors
+    changed = connection.execute(
+        update(table)
+        .where(table.c.channel == channel, table.c.option == option)
+        .values(cursor=cursor, updated_at=now)
+    ).rowcount
+    if not changed:
+        connection.execute(
+            insert(table).values(channel=channel, option=option, cursor=cursor, updated_at=now)
+        )
+
+
+def _snapshot_warehouse(connection: Connection, channel: str) -> str:
+    """The techOMS warehouse a channel's inventory belongs to: its warehouse,
+    else the channel's own name."""
+    warehouse = connection.execute(
+        select(schema.channels.c.warehouse).where(schema.channels.c.name == channel)
+    ).scalar()
+    return warehouse or channel
+
+
+def _screen_levels(
+    connection: Connection, channel: str, levels: tuple[InventoryLevel, ...], *, staged: bool
+) -> tuple[list[InventoryLevel], list[RecordResult]]:
+    """Split a page into levels to stage and the results that are not ``ok``:
+    a SKU repeated in the snapshot is skipped, an unknown SKU is a warning."""
+    keys = [sku_key(level.sku) for level in levels]
+    seen = _existing(connection, schema.inventory_staging, keys, channel) if staged else set()
+    known = _existing(connection, schema.products, keys, None)
+    fresh: list[InventoryLevel] = []
+    results: list[RecordResult] = []
+    for key, level in zip(keys, levels, strict=True):
+        if key in seen:
+            results.append(
+                RecordResult.skipped(level.sku, "SKU repeated in the snapshot; the first kept")
+            )
+            continue
+        seen.add(key)
+        fresh.append(level)
+        if key not in known:
+            results.append(
+                RecordResult.warning(
+                    level.sku, "SKU is not a techOMS product; its level is kept", field="sku"
+                )
+            )
+    return fresh, results
+
+
+def _existing(connection: Connection, table, keys: list[str], channel: str | None) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), _CHUNK):
+        query = select(table.c.sku_key).where(table.c.sku_key.in_(keys[start : start + _CHUNK]))
+        if channel is not None:
+            query = query.where(table.c.channel == channel)
+        found.update(connection.execute(query).scalars())
+    return found

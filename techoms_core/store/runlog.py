@@ -1,0 +1,162 @@
+"""The run log: every run with its counts, every record's result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from techoms_core.host import LockHolder, RunMessage, RunRecord, RunStatus
+from techoms_core.models import RecordResult, Status
+from techoms_core.store import schema
+from techoms_core.store.database import Database
+from techoms_core.store.problems import StoreError
+
+COUNT_KEYS = tuple(status.value for status in Status)
+
+
+class RunLogStore(Database):
+    """Runs and their per-record messages."""
+
+    def start_run(
+        self,
+        channel: str,
+        option: str,
+        *,
+        dry_run: bool = False,
+        holder: LockHolder | None = None,
+    ) -> int:
+        with self._write() as connection:
+            return open_run(
+                connection,
+                channel,
+                option,
+                self._now(),
+                dry_run=dry_run,
+                lock_token=holder.token if holder else None,
+            )
+
+    def finish_run(
+        self,
+        run_id: int,
+        status: RunStatus,
+        counts: Mapping[str, int],
+        message: str | None = None,
+    ) -> None:
+        values = {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
+        with self._write() as connection:
+            connection.execute(
+                update(schema.runs)
+                .where(schema.runs.c.id == run_id)
+                .values(
+                    status=RunStatus(status).value,
+                    finished_at=self._now(),
+                    message=message,
+                    **values,
+                )
+            )
+
+    def log_results(self, run_id: int, results: Sequence[RecordResult]) -> None:
+        with self._write() as connection:
+            insert_messages(connection, run_id, results, self._now())
+
+    def runs(self, channel: str | None = None, *, limit: int = 50) -> list[RunRecord]:
+        """The latest runs first (of one channel, or all)."""
+        query = select(schema.runs).order_by(schema.runs.c.id.desc()).limit(limit)
+        if channel is not None:
+            query = query.where(schema.runs.c.channel == channel)
+        with self._read() as connection:
+            return [_run_record(row) for row in connection.execute(query).all()]
+
+    def run(self, run_id: int) -> RunRecord:
+        with self._read() as connection:
+            row = connection.execute(select(schema.runs).where(schema.runs.c.id == run_id)).first()
+        if row is None:
+            raise StoreError(f"no run {run_id}")
+        return _run_record(row)
+
+    def run_messages(self, run_id: int) -> list[RunMessage]:
+        """A run's messages in the order they were written."""
+        table = schema.run_messages
+        with self._read() as connection:
+            rows = connection.execute(
+                select(table).where(table.c.run_id == run_id).order_by(table.c.id)
+            ).all()
+        return [
+            RunMessage(
+                run_id=row.run_id,
+                key=row.record_key,
+                status=row.status,
+                level=row.level,
+                message=row.message,
+                field=row.field,
+                at=row.at,
+            )
+            for row in rows
+        ]
+
+
+def open_run(
+    connection: Connection,
+    channel: str,
+    option: str,
+    now: dt.datetime,
+    *,
+    dry_run: bool = False,
+    status: RunStatus = RunStatus.RUNNING,
+    lock_token: str | None = None,
+) -> int:
+    result = connection.execute(
+        insert(schema.runs).values(
+            channel=channel,
+            option=option,
+            started_at=now,
+            status=status.value,
+            dry_run=dry_run,
+            lock_token=lock_token,
+            ok=0,
+            skipped=0,
+            warning=0,
+            failed=0,
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def insert_messages(
+    connection: Connection, run_id: int, results: Sequence[RecordResult], now: dt.datetime
+) -> None:
+    """Write results to the run log inside the caller's transaction."""
+    if not results:
+        return
+    connection.execute(
+        insert(schema.run_messages),
+        [
+            {
+                "run_id": run_id,
+                "record_key": result.key,
+                "status": result.status.value,
+                "level": result.level,
+                "message": result.message or result.status.value,
+                "field": result.field,
+                "at": now,
+            }
+            for result in results
+        ],
+    )
+
+
+def _run_record(row: Any) -> RunRecord:
+    return RunRecord(
+        id=row.id,
+        channel=row.channel,
+        option=row.option,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        status=row.status,
+        counts={key: getattr(row, key) for key in COUNT_KEYS},
+        dry_run=bool(row.dry_run),
+        message=row.message,
+    )

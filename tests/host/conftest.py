@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from techoms_core.store import SqliteHost
+from tests.host import samples
+
+
+class Clock:
+    """A settable clock, so due times and lock expiry need no sleeping."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "techoms.db"
+
+
+@pytest.fixture
+def host(db_path, clock):
+    with SqliteHost(db_path, clock=clock) as opened:
+        yield opened
+
+
+@pytest.fixture
+def wms(host):
+    """The host with one channel, ``wms``, serving warehouse MAIN."""
+    host.add_channel(samples.channel())
+    return host

@@ -1,0 +1,80 @@
+"""Account, channels and mappings in the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from techoms_core.host import ChannelExists, UnknownChannel
+from techoms_core.mappings import CarrierRow, MappingError, ReferenceRow
+from techoms_core.secrets import Secret
+from techoms_core.store import StoreError
+from tests.host import samples
+
+
+def test_channel_settings_are_stored_as_given(host):
+    config = samples.channel(api_key="env:LEANAFY_KEY", api_secret=Secret("s3cret"))
+    host.add_channel(config)
+    stored = host.channel("wms")
+    assert stored.settings == {"api_key": "env:LEANAFY_KEY", "api_secret": "s3cret"}
+    assert stored.warehouse == "MAIN" and stored.enabled
+    with pytest.raises(ChannelExists):
+        host.add_channel(config)
+    assert "s3cret" not in repr(host)
+
+
+def test_update_and_delete_a_channel(wms):
+    changed = wms.update_channel("wms", settings={"api_url": "https://x"}, enabled=False)
+    assert changed.settings == {"api_url": "https://x"} and not changed.enabled
+    assert wms.update_channel("wms", warehouse=None).warehouse is None
+    wms.add_sku_mappings("wms", [("A", "a-1")])
+    wms.delete_channel("wms")
+    with pytest.raises(UnknownChannel):
+        wms.channel("wms")
+    assert wms.channels() == []
+
+
+def test_master_product_source_names_techoms_or_a_channel(wms):
+    wms.set_master_product_source("wms")
+    assert wms.master_product_source() == "wms"
+    with pytest.raises(StoreError, match="Master Product Source"):
+        wms.delete_channel("wms")
+    with pytest.raises(StoreError, match="neither"):
+        wms.set_master_product_source("nope")
+    wms.set_master_product_source("techoms")
+    assert wms.master_product_source() == "techoms"
+
+
+def test_sku_mappings_add_rows_all_or_nothing(wms):
+    assert wms.add_sku_mappings("wms", [("A", "a-1"), ("B", "b-1")]) == 2
+    assert wms.add_sku_mappings("wms", [(" a ", "A-1")]) == 0  # same row again
+    with pytest.raises(MappingError):
+        wms.add_sku_mappings("wms", [("C", "c-1"), ("A", "other")])
+    assert wms.sku_mapping_rows("wms") == [("A", "a-1"), ("B", "b-1")]
+    assert wms.mappings("wms").skus.to_channel("b") == "b-1"
+
+
+def test_carrier_and_reference_mappings(wms):
+    row = CarrierRow(
+        carrier_channel="UPS",
+        service_channel="2nd Day Air*",
+        carrier_system="ups",
+        service_system="2day",
+        primary=True,
+    )
+    assert wms.add_carrier_mappings("wms", [row, row]) == 1
+    wms.set_carrier_policy("wms", "error")
+    mappings = wms.mappings("wms")
+    assert mappings.carriers.inbound("UPS", "2nd Day Air AM").service == "2day"
+    with pytest.raises(MappingError):
+        mappings.carriers.outbound("fedex", "x")
+    with pytest.raises(StoreError):
+        wms.set_carrier_policy("wms", "shrug")
+    ref = ReferenceRow(level="sales_order", code="PO", property="primary_reference_number")
+    assert wms.add_reference_mappings("wms", [ref, ref]) == 1
+    with pytest.raises(MappingError, match="already"):
+        wms.add_reference_mappings(
+            "wms", [ReferenceRow(level="sales_order", code="po", property="instructions")]
+        )
+    assert wms.reference_mapping_rows("wms") == [ref]
+    with pytest.raises(UnknownChannel):
+        wms.mappings("nope")

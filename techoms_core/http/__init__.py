@@ -1,0 +1,113 @@
+"""The HTTP toolkit: how a channel plugin talks to its WMS.
+
+Every hook receives ``context.http``, a :class:`ChannelSession` that the core
+built with :func:`build_session` from the channel's settings. Use it as a
+``requests.Session``; it already carries the channel's throughput cap,
+timeouts, retries and redaction::
+
+    response = context.http.get("items", params={"sku": skus, "limit": 100})
+    items = response.json()["payload"]
+
+**What you get back.** The ``Response`` of a 2xx answer. Anything else raises
+a :class:`ChannelHTTPError` whose ``str()`` tells the user what happened in
+plain words, with the request (URL redacted) and the WMS's ``X-Request-Id``.
+Catch the subclass you can act on: ``ValidationFailed`` (422, with ``fields``)
+or ``Conflict`` (409) fail one record; ``InvalidCredentials`` (401) stops the
+run; ``error.retriable`` says whether a later run may succeed.
+
+**What is retried, and how.** A failure is retried only when the error table
+(:data:`DEFAULT_ERROR_TABLE`) says so: 500, 502, 503, 504, a read timeout, a
+dropped connection or (with ``expect_json``) a success whose body is not JSON,
+for requests that are safe to repeat (GET, HEAD, OPTIONS, PUT, DELETE); a
+connection that could not be opened, for every method, since nothing was
+sent; and 429 for every method, after the ``Retry-After`` the WMS asked for
+(capped). Waits otherwise back off exponentially, with jitter, up to
+``RetryPolicy.max_attempts`` attempts in all. 4xx answers are never retried.
+Every attempt takes its own place within the throughput cap. Request bodies
+must be replayable (bytes, ``data=`` dicts, ``json=``), not generators.
+
+**What raises OutcomeUnknown, and what you must do then.** A request that is
+not safe to repeat (POST, PATCH) is *never* retried once it may have reached
+the WMS: a read timeout, a connection dropped after sending, any 5xx, or a
+body that is not the WMS's own raise :class:`OutcomeUnknown` at once. The
+record may or may not exist now. Look it up (Leanafy: by
+``primary_reference_number``) and create it only if it is not there, then bind
+it. A POST that only reads can say ``idempotent=True`` to be retried like a GET.
+
+**Reading the WMS's errors.** Pass ``error_parser`` to :func:`build_session`
+to turn the WMS's error envelope into an :class:`ErrorDetail` (code, message,
+field reasons); it then appears in messages and in ``ValidationFailed.fields``.
+Change how a status or exception is handled with
+``DEFAULT_ERROR_TABLE.extended(ErrorRule(...))``.
+
+**Logging.** Each attempt is logged at DEBUG (method, URL, status, time,
+request id) and each retry at WARNING, all through the session's
+:class:`Redactor`: secret values, sensitive headers and query parameters are
+masked. Log what you take from the wire through ``session.redactor`` too.
+
+**Counting.** ``session.stats`` counts attempts (``requests``), ``retries``
+and 429 answers (``rate_limited``).
+"""
+
+from techoms_core.http.errors import DEFAULT_ERROR_TABLE, Action, ErrorRule, ErrorTable
+from techoms_core.http.exceptions import (
+    ChannelHTTPError,
+    ClientError,
+    Conflict,
+    ErrorDetail,
+    Forbidden,
+    InvalidCredentials,
+    MalformedResponse,
+    NoResponse,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    ServerError,
+    TLSFailure,
+    Unreachable,
+    ValidationFailed,
+)
+from techoms_core.http.failures import REQUEST_ID_HEADER, ErrorParser
+from techoms_core.http.limiter import ThroughputLimiter
+from techoms_core.http.redaction import Redactor, is_sensitive_name
+from techoms_core.http.retry import DEFAULT_RETRY, RetryPolicy, parse_retry_after
+from techoms_core.http.session import (
+    IDEMPOTENT_METHODS,
+    ChannelSession,
+    SessionStats,
+    build_session,
+)
+
+__all__ = [
+    "DEFAULT_ERROR_TABLE",
+    "DEFAULT_RETRY",
+    "IDEMPOTENT_METHODS",
+    "REQUEST_ID_HEADER",
+    "Action",
+    "ChannelHTTPError",
+    "ChannelSession",
+    "ClientError",
+    "Conflict",
+    "ErrorDetail",
+    "ErrorParser",
+    "ErrorRule",
+    "ErrorTable",
+    "Forbidden",
+    "InvalidCredentials",
+    "MalformedResponse",
+    "NoResponse",
+    "NotFound",
+    "OutcomeUnknown",
+    "RateLimited",
+    "Redactor",
+    "RetryPolicy",
+    "ServerError",
+    "SessionStats",
+    "TLSFailure",
+    "ThroughputLimiter",
+    "Unreachable",
+    "ValidationFailed",
+    "build_session",
+    "is_sensitive_name",
+    "parse_retry_after",
+]

@@ -1,0 +1,311 @@
+"""The channel session: a ``requests.Session`` that behaves well towards a WMS.
+
+:func:`build_session` makes the :class:`ChannelSession` a plugin receives in
+its channel context. It is used like any ``requests.Session``
+(``session.get("items", params={"page": 2})``) and adds, for every request:
+
+- the base URL in front of relative paths, and a (connect, read) timeout;
+- the channel's throughput cap, for every attempt;
+- retries, from the error table, with backoff and ``Retry-After``;
+- an exception from :mod:`techoms_core.http.exceptions` for every failure;
+- a redacted log line per attempt, and a warning per retry.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+import requests
+from attrs import define, field
+from requests.models import PreparedRequest
+from requests.sessions import merge_setting
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from techoms_core.http.errors import DEFAULT_ERROR_TABLE, ErrorTable
+from techoms_core.http.exceptions import ChannelHTTPError
+from techoms_core.http.failures import REQUEST_ID_HEADER, Attempt, ErrorParser, FailureClassifier
+from techoms_core.http.limiter import ThroughputLimiter
+from techoms_core.http.redaction import Redactor, is_sensitive_name
+from techoms_core.http.retry import DEFAULT_RETRY, RetryPolicy
+from techoms_core.http.transport import ThrottledAdapter
+from techoms_core.http.wirelog import guard_wire_log
+from techoms_core.secrets import Secret
+from techoms_core.throughput import ThroughputProfile
+
+#: Methods that are safe to repeat (RFC 9110): their failures may be retried.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+Logger = logging.Logger | logging.LoggerAdapter
+Timeout = float | tuple[float, float]
+
+
+@define
+class SessionStats:
+    """What a session has done so far; safe to read from any thread.
+
+    :ivar requests: attempts made (a retried request counts once per attempt).
+    :ivar retries: attempts that were retried after a failure.
+    :ivar rate_limited: answers with status 429.
+    """
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    _lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False, eq=False)
+
+    def count(self, what: str) -> None:
+        """Add one to the counter called ``what``."""
+        with self._lock:
+            setattr(self, what, getattr(self, what) + 1)
+
+
+def _as_pair(timeout: Timeout) -> tuple[float, float]:
+    if isinstance(timeout, tuple):
+        return (float(timeout[0]), float(timeout[1]))
+    return (float(timeout), float(timeout))
+
+
+class ChannelSession(requests.Session):
+    """A ``requests.Session`` with the channel's cap, timeouts, retries and redaction.
+
+    Build it with :func:`build_session`. One session is shared by all the
+    threads of a channel run. ``request`` (and so ``get``, ``post``, ...)
+    takes two keywords besides those of ``requests``:
+
+    - ``idempotent``: whether the request is safe to repeat; by default true
+      for GET, HEAD, OPTIONS, TRACE, PUT and DELETE, false for POST and PATCH.
+      Say ``idempotent=True`` for a POST that only reads (a search).
+    - ``expect_json``: treat a success whose body is not JSON as a failure
+      (a proxy's HTML page); the session default is set by ``build_session``.
+
+    It returns the ``Response`` of a 2xx answer and raises a
+    :class:`~techoms_core.http.exceptions.ChannelHTTPError` otherwise.
+    """
+
+    def __init__(
+        self,
+        *,
+        limiter: ThroughputLimiter,
+        classifier: FailureClassifier,
+        logger: Logger,
+        base_url: str | None = None,
+        timeout: Timeout = (5.0, 30.0),
+        retry: RetryPolicy = DEFAULT_RETRY,
+        expect_json: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+        pool_size: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.limiter = limiter
+        self.classifier = classifier
+        self.redactor = classifier.redactor
+        self.logger = logger
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.timeout = _as_pair(timeout)
+        self.retry = retry
+        self.expect_json = expect_json
+        self.sleep = sleep
+        self.stats = SessionStats()
+        guard_wire_log(self.redactor)
+        adapter = ThrottledAdapter(limiter, pool_size=pool_size or limiter.profile.max_concurrency)
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
+
+    def request(  # type: ignore[override]
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool | None = None,
+        expect_json: bool | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send a request, retrying it while the error table says so.
+
+        ``url`` may be relative to the base URL (``"items"`` or ``"/items"``).
+        Other keywords are those of ``requests.Session.request``; ``timeout``
+        defaults to the session's and may not be ``None``.
+        """
+        method = method.upper()
+        url = self.url_for(url)
+        kwargs["timeout"] = _as_pair(kwargs.get("timeout") or self.timeout)
+        check_json = self.expect_json if expect_json is None else expect_json
+        first = Attempt(
+            method=method,
+            url=self._full_url(url, kwargs.get("params")),
+            idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
+            timeout=kwargs["timeout"],
+        )
+        numbers = itertools.count(1)
+
+        def attempt_once() -> requests.Response:
+            attempt = attrs.evolve(first, number=next(numbers))
+            return self._attempt(attempt, url, check_json, kwargs)
+
+        return self._retrying()(attempt_once)
+
+    def url_for(self, url: str) -> str:
+        """``url`` joined to the base URL, unless it is already absolute."""
+        if self.base_url is None or "://" in url:
+            return url
+        return f"{self.base_url}/{url.lstrip('/')}"
+
+    def _retrying(self) -> Retrying:
+        return Retrying(
+            stop=stop_after_attempt(self.retry.max_attempts),
+            wait=self.retry.wait,
+            retry=retry_if_exception(_is_retriable),
+            sleep=self.sleep,
+            before_sleep=self._warn_retry,
+            reraise=True,
+        )
+
+    def _attempt(
+        self, attempt: Attempt, url: str, check_json: bool, kwargs: dict[str, Any]
+    ) -> requests.Response:
+        self.stats.count("requests")
+        started = time.monotonic()
+        try:
+            response = super().request(attempt.method, url, **kwargs)
+        except requests.RequestException as failure:
+            self._log_attempt(attempt, started, outcome=type(failure).__name__)
+            raise self.classifier.for_exception(failure, attempt) from None
+        self._log_attempt(attempt, started, outcome=str(response.status_code), response=response)
+        if response.status_code == 429:
+            self.stats.count("rate_limited")
+        if not 200 <= response.status_code < 300:
+            raise self.classifier.for_response(response, attempt)
+        if check_json:
+            try:
+                response.json()
+            except ValueError as failure:
+                raise self.classifier.for_exception(failure, attempt, response) from None
+        return response
+
+    def _full_url(self, url: str, params: Any) -> str:
+        prepared = PreparedRequest()
+        try:
+            prepared.prepare_url(url, merge_setting(params, self.params))
+        except requests.RequestException:
+            return url
+        return prepared.url or url
+
+    def _log(self, level: int, message: str) -> None:
+        self.logger.log(level, self.redactor.text(message))
+
+    def _log_attempt(
+        self,
+        attempt: Attempt,
+        started: float,
+        *,
+        outcome: str,
+        response: requests.Response | None = None,
+    ) -> None:
+        if not self.logger.isEnabledFor(logging.DEBUG):
+            return
+        elapsed = time.monotonic() - started
+        request_id = response.headers.get(REQUEST_ID_HEADER) if response is not None else None
+        self._log(
+            logging.DEBUG,
+            f"{attempt.method} {self.redactor.url(attempt.url)} -> {outcome}"
+            f" in {elapsed:.3f} s (attempt {attempt.number}, request id {request_id or '-'})",
+        )
+
+    def _warn_retry(self, retry_state: RetryCallState) -> None:
+        self.stats.count("retries")
+        failure = retry_state.outcome.exception() if retry_state.outcome else None
+        described = (
+            failure.describe(attempts=False) if isinstance(failure, ChannelHTTPError) else ""
+        )
+        wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        self._log(
+            logging.WARNING,
+            f"{described} Retrying in {wait:.1f} s"
+            f" (attempt {retry_state.attempt_number} of {self.retry.max_attempts}).",
+        )
+
+    def rebuild_auth(self, prepared_request: PreparedRequest, response: requests.Response) -> None:
+        """On a redirect to another host, drop every sensitive header (API keys,
+        tokens), not only ``Authorization`` as ``requests`` does."""
+        super().rebuild_auth(prepared_request, response)
+        if self.should_strip_auth(response.request.url, prepared_request.url):
+            for name in [name for name in prepared_request.headers if is_sensitive_name(name)]:
+                del prepared_request.headers[name]
+
+    def close(self) -> None:
+        """Close the pooled connections and stop the limiter."""
+        super().close()
+        self.limiter.close()
+
+    def __repr__(self) -> str:
+        return f"<ChannelSession {self.base_url or '(no base URL)'} {self.limiter!r}>"
+
+
+def _is_retriable(failure: BaseException) -> bool:
+    return isinstance(failure, ChannelHTTPError) and failure.retriable
+
+
+def build_session(
+    *,
+    profile: ThroughputProfile,
+    secrets: Iterable[str | Secret],
+    logger: Logger,
+    base_url: str | None = None,
+    timeout: Timeout = (5.0, 30.0),
+    retry: RetryPolicy = DEFAULT_RETRY,
+    error_table: ErrorTable = DEFAULT_ERROR_TABLE,
+    error_parser: ErrorParser | None = None,
+    pool_size: int | None = None,
+    headers: Mapping[str, str | Secret] | None = None,
+    service_name: str = "the WMS",
+    expect_json: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ChannelSession:
+    """Build the session a plugin uses to talk to its WMS.
+
+    :param profile: the throughput cap; the connection pool is sized to it.
+    :param secrets: values that must never appear in a log line or an error
+        (the values of ``headers`` that are ``Secret`` are added).
+    :param logger: where attempts (DEBUG) and retries (WARNING) are logged.
+    :param base_url: prefixed to relative URLs (``{Api Url}/v1``).
+    :param timeout: (connect, read) seconds for every request, or one number.
+    :param retry: attempts, backoff and the ``Retry-After`` cap.
+    :param error_table: the rows that classify failures.
+    :param error_parser: reads the WMS's error envelope into an ``ErrorDetail``.
+    :param pool_size: connections kept open; defaults to the profile's concurrency.
+    :param headers: sent with every request (e.g. ``{"X-API-Key": api_key}``);
+        ``Secret`` values are revealed only into the request.
+    :param service_name: how messages name the WMS (``"Leanafy"``).
+    :param expect_json: treat a success whose body is not JSON as a failure.
+    :param sleep: waits between attempts; tests pass a recorder.
+    """
+    header_values = dict(headers or {})
+    secret_values = [*secrets, *(v for v in header_values.values() if isinstance(v, Secret))]
+    redactor = Redactor(secret_values)
+    classifier = FailureClassifier(
+        table=error_table,
+        redactor=redactor,
+        logger=logger,
+        service_name=service_name,
+        error_parser=error_parser,
+    )
+    session = ChannelSession(
+        limiter=ThroughputLimiter(profile),
+        classifier=classifier,
+        logger=logger,
+        base_url=base_url,
+        timeout=timeout,
+        retry=retry,
+        expect_json=expect_json,
+        sleep=sleep,
+        pool_size=pool_size,
+    )
+    for name, value in header_values.items():
+        session.headers[name] = value.reveal() if isinstance(value, Secret) else value
+    return session

@@ -1,0 +1,51 @@
+"""The transport adapter: where every request a session sends meets the throughput cap.
+
+:class:`ThrottledAdapter` is a ``requests`` transport adapter that holds a
+slot of the channel's :class:`~techoms_core.http.limiter.ThroughputLimiter`
+while a request is on the wire, and keeps a connection pool sized to the cap.
+Because the slot is taken here, every attempt of a retried request, and every
+hop of a redirect, counts against the cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from requests import PreparedRequest, Response
+from requests.adapters import HTTPAdapter
+
+from techoms_core.http.limiter import ThroughputLimiter
+
+
+class ThrottledAdapter(HTTPAdapter):
+    """An ``HTTPAdapter`` that sends each request inside a limiter slot.
+
+    The adapter itself never retries (``max_retries=0``): retrying is the
+    session's decision, made from the error table, because a POST that was
+    sent must not be sent again blindly.
+    """
+
+    def __init__(self, limiter: ThroughputLimiter, *, pool_size: int) -> None:
+        super().__init__(pool_maxsize=pool_size, max_retries=0)
+        self.limiter = limiter
+
+    def send(
+        self,
+        request: PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send ``request`` once the limiter allows it.
+
+        Unless the caller streams the answer, its body is read inside the slot
+        too, so a request counts as in flight until it has fully arrived.
+        """
+        with self.limiter.slot():
+            response = super().send(request, stream, timeout, verify, cert, proxies)
+            if not stream:
+                _ = response.content
+            return response

@@ -49,18 +49,18 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def phone_number(phone: str) -> dict[str, str]:
-    """``"+1 555 0100"`` -> ``{"country_code": "1", "number": "555 0100"}``.
+def phone_number(address: Any, options: MapOptions) -> dict[str, str] | None:
+    """The phone as Leanafy's ``{country_code, number}``, both required.
 
-    The calling code is split off only when the number is written ``+CC``
-    followed by a space or a dash; otherwise the number goes as given.
+    techOMS keeps one phone string; it goes as ``number`` as the customer wrote
+    it, and ``country_code`` is the address's ISO country code.
     """
-    head, separator, rest = phone.partition(" ")
-    if not separator:
-        head, separator, rest = phone.partition("-")
-    if separator and head.startswith("+") and head[1:].isdigit() and rest.strip():
-        return {wire.PhoneNumber.COUNTRY_CODE: head[1:], wire.PhoneNumber.NUMBER: rest.strip()}
-    return {wire.PhoneNumber.NUMBER: phone}
+    if not address.phone:
+        return None
+    return {
+        wire.PhoneNumber.COUNTRY_CODE: address.country_code,
+        wire.PhoneNumber.NUMBER: address.phone,
+    }
 
 
 def _unit_of(role: UnitRole, attr: str):
@@ -137,7 +137,7 @@ SHIPPING_ADDRESS = Mapper(
     Field("name", wire.Address.NAME, pii=True),
     Field("company", wire.Address.COMPANY, pii=True),
     Field("email", wire.Address.EMAIL, pii=True),
-    Field("phone", wire.Address.PHONE_NUMBER, out=phone_number, pii=True),
+    Computed("phone", wire.Address.PHONE_NUMBER, out=phone_number, pii=True),
     Field("address1", wire.Address.ADDRESS_LINE1, pii=True),
     Field("address2", wire.Address.ADDRESS_LINE2, pii=True),
     Field("city", wire.Address.CITY),

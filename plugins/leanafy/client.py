@@ -1,0 +1,213 @@
+"""A small Leanafy client on the channel's HTTP session.
+
+Every request goes through ``context.http``, which enforces the channel's
+throughput cap, timeouts, retries (idempotent requests only; ``Retry-After``
+honoured) and secret redaction. The client adds Leanafy's credentials and
+envelope, and three habits of its own:
+
+* **one request per page**: a list is read page by page, and each page is one
+  request that the session retries on its own; a page is never re-read by
+  starting a list over.
+* **batched lookups**: a repeatable filter (``sku``, ``primary_reference_number``)
+  takes up to 100 values per request; the batches run concurrently.
+* **concurrent work** within ``context.throughput.max_concurrency`` through a
+  thread pool (:meth:`LeanafyClient.concurrently`), e.g. the creates of a batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import requests
+from attrs import frozen
+
+from plugins.leanafy import contract as wire
+from plugins.leanafy.cursor import Cursor
+from plugins.leanafy.declaration import Setting
+from plugins.leanafy.errors import ERROR_TABLE, SERVICE_NAME, parse_error
+from techoms_core.http.exceptions import ChannelHTTPError, MalformedResponse, NotFound
+
+if TYPE_CHECKING:
+    from techoms_core.context import ChannelContext
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Record = dict[str, Any]
+
+
+@frozen
+class ListPage:
+    """One page of a Leanafy list: its records and whether more follow."""
+
+    records: list[Record]
+    has_more: bool
+    total: int | None = None
+
+
+def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``values`` in slices of at most ``size``."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class LeanafyClient:
+    """Leanafy's endpoints for one channel run.
+
+    Building the client sets the channel's credentials (``X-API-Key``,
+    ``X-API-Secret``) on the session, whose redactor already knows them, and
+    tells the session how to read Leanafy's error envelope.
+    """
+
+    def __init__(self, context: ChannelContext) -> None:
+        self.context = context
+        self.http = context.http
+        self.log: logging.Logger | logging.LoggerAdapter = context.log
+        settings = context.settings
+        self.base_url = str(settings[Setting.API_URL]).rstrip("/") + wire.BASE_PATH
+        self.http.headers[wire.Header.API_KEY] = settings[Setting.API_KEY].reveal()
+        self.http.headers[wire.Header.API_SECRET] = settings[Setting.API_SECRET].reveal()
+        classifier = self.http.classifier
+        classifier.error_parser = parse_error
+        classifier.table = ERROR_TABLE
+        classifier.service_name = SERVICE_NAME
+
+    # -- single requests ----------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[Any, Mapping]:
+        """``GET`` one resource; returns (payload, meta)."""
+        response = self.http.get(self.url(path), params=params, expect_json=True)
+        return _unwrap(response)
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        """``POST`` a create; returns the payload. Never retried by the session:
+        a create whose outcome is unknown raises ``OutcomeUnknown``."""
+        response = self.http.post(self.url(path), json=body, expect_json=True)
+        payload, _ = _unwrap(response)
+        return payload
+
+    def me(self) -> Record:
+        """Who the credentials belong to: the client and its warehouses."""
+        payload, _ = self.get(wire.Path.ME)
+        return payload
+
+    def fetch_item(self, sku: str) -> Record | None:
+        """The item with ``sku`` (trimmed, case-insensitive), or ``None``."""
+        try:
+            payload, _ = self.get(wire.Path.ITEM, {wire.Query.SKU: sku})
+        except NotFound:
+            return None
+        return payload
+
+    # -- lists -------------------------------------------------------------------
+
+    def page(self, path: str, params: Mapping[str, Any], *, page: int, limit: int) -> ListPage:
+        """One page of a list: one request, retried by the session if need be."""
+        query = {**params, wire.Query.PAGE: page, wire.Query.LIMIT: limit}
+        payload, meta = self.get(path, query)
+        if not isinstance(payload, list):
+            raise MalformedResponse(f"{SERVICE_NAME} answered a list request without a list")
+        has_more = meta.get(wire.Meta.HAS_MORE)
+        if has_more is None:
+            has_more = len(payload) >= limit
+        return ListPage(payload, bool(has_more), meta.get(wire.Meta.TOTAL))
+
+    def pages_after(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        after: Cursor | None,
+        *,
+        limit: int = wire.DEFAULT_PAGE_SIZE,
+    ) -> Iterator[tuple[list[Record], Cursor]]:
+        """The records after ``after``, one Leanafy page at a time, with the
+        position of each page's last record.
+
+        Keyset paging on ``(updated_at, _id)``: each request asks
+        ``updated_from`` = the last timestamp seen (inclusive), and records at
+        or before the position are dropped. A record updated while the list
+        is read moves to a later position and is read again there, never
+        lost; only a run of one timestamp longer than a page is read by page
+        number.
+        """
+        position, since, number = after, after, 1
+        while True:
+            query = dict(params)
+            if since is not None:
+                query[wire.Query.UPDATED_FROM] = since.updated_at
+            listed = self.page(path, query, page=number, limit=limit)
+            if not listed.records:
+                return
+            fresh = [r for r in listed.records if Cursor.of(r).is_after(position)]
+            last = Cursor.of(listed.records[-1])
+            if last.is_after(position):
+                position = last
+            yield fresh, position
+            if not listed.has_more:
+                return
+            if since is None or last.instant > since.instant:
+                since, number = last, 1
+            else:
+                number += 1
+
+    def all_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Record]:
+        """Every record of a small list (a lookup), page after page."""
+        number = 1
+        while True:
+            listed = self.page(path, params, page=number, limit=wire.MAX_PAGE_SIZE)
+            yield from listed.records
+            if not listed.has_more or not listed.records:
+                return
+            number += 1
+
+    def find(self, path: str, param: str, values: Sequence[str]) -> list[Record]:
+        """Every record whose ``param`` is one of ``values``: one request per
+        100 values (Leanafy's limit), the batches concurrently."""
+        batches = list(chunks(list(dict.fromkeys(values)), wire.MAX_FILTER_VALUES))
+        found: list[Record] = []
+        for records in self.concurrently(lambda b: list(self.all_pages(path, {param: b})), batches):
+            found.extend(records)
+        return found
+
+    # -- concurrency -----------------------------------------------------------
+
+    def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``work(item)`` for every item, at most ``max_concurrency`` at a time,
+        yielded as each finishes. An exception stops the rest and is raised."""
+        items = list(items)
+        workers = min(self.context.throughput.max_concurrency, len(items))
+        if workers <= 1:
+            yield from map(work, items)
+            return
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leanafy") as pool:
+            futures = [pool.submit(work, item) for item in items]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    def log_failure(self, what: str, error: ChannelHTTPError) -> None:
+        """Log a failed request with Leanafy's ``X-Request-Id`` (part of ``str(error)``)."""
+        self.log.warning(f"{what}: {error}")
+
+
+def _unwrap(response: requests.Response) -> tuple[Any, Mapping]:
+    """Leanafy's success envelope: ``{"success": true, "payload": ..., "meta": ...}``."""
+    body = response.json()
+    if not isinstance(body, Mapping) or body.get(wire.Envelope.SUCCESS) is not True:
+        raise MalformedResponse(
+            f"{SERVICE_NAME} answered {response.status_code} without a success envelope",
+            method=response.request.method if response.request else None,
+            status=response.status_code,
+            request_id=response.headers.get(wire.Header.REQUEST_ID),
+        )
+    meta = body.get(wire.Envelope.META)
+    return body.get(wire.Envelope.PAYLOAD), meta if isinstance(meta, Mapping) else {}

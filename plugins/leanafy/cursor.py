@@ -1,0 +1,79 @@
+"""The receive cursor: the ``(updated_at, _id)`` of the last record of a committed page.
+
+Leanafy lists are ordered by ``(updated_at, _id)`` and ``updated_from`` is
+inclusive [model], so a run resumes with ``updated_from = cursor.updated_at``
+and skips every record at or before the cursor. The timestamp travels exactly
+as Leanafy wrote it, so the filter sent back is one Leanafy understands;
+comparisons use the parsed instant.
+
+Encoded as ``v1|<updated_at>|<_id>``; anything else is refused with a clear
+error rather than read as "start from the beginning".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from plugins.leanafy import contract as wire
+from techoms_core.models.fields import to_datetime
+
+_VERSION = "v1"
+_SEPARATOR = "|"
+
+
+class BadCursor(ValueError):
+    """A stored cursor this plugin did not write."""
+
+
+@frozen(order=False)
+class Cursor:
+    """A position in a Leanafy list: after the record ``(updated_at, _id)``."""
+
+    updated_at: str
+    record_id: str
+    instant: dt.datetime = field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "instant", _instant(self.updated_at))
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> Cursor:
+        """The position of a record as Leanafy sent it."""
+        updated_at, record_id = record.get(wire.UPDATED_AT), record.get(wire.ID)
+        if not updated_at or not record_id:
+            raise BadCursor(f"a listed record lacks {wire.UPDATED_AT} or {wire.ID}: {record_id!r}")
+        return cls(str(updated_at), str(record_id))
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """The cursor a page stored, or ``None`` for "from the beginning"."""
+        if text is None:
+            return None
+        version, _, rest = text.partition(_SEPARATOR)
+        updated_at, _, record_id = rest.rpartition(_SEPARATOR)
+        if version != _VERSION or not updated_at or not record_id:
+            raise BadCursor(f"not a Leanafy cursor: {text!r}")
+        return cls(updated_at, record_id)
+
+    def encode(self) -> str:
+        return _SEPARATOR.join((_VERSION, self.updated_at, self.record_id))
+
+    def key(self) -> tuple[dt.datetime, str]:
+        return (self.instant, self.record_id)
+
+    def is_after(self, other: Cursor | None) -> bool:
+        """Whether this position comes strictly after ``other`` (``None`` = the start)."""
+        return other is None or self.key() > other.key()
+
+
+def _instant(updated_at: str) -> dt.datetime:
+    try:
+        instant = to_datetime(updated_at)
+    except ValueError:
+        raise BadCursor(f"not an RFC 3339 timestamp: {updated_at!r}") from None
+    assert instant is not None
+    return instant

@@ -1,0 +1,110 @@
+"""Products: export to Leanafy (create only), import from Leanafy, and item lookups.
+
+Export checks existence by SKU first, with ``GET /v1/items?sku=..`` batched 100
+SKUs per request (``docs/leanafy.md`` explains the choice), then creates only
+the missing items, concurrently. An item already there is ``skipped``: Leanafy
+has no product update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from plugins.leanafy import contract as wire
+from plugins.leanafy.client import LeanafyClient
+from plugins.leanafy.cursor import Cursor
+from plugins.leanafy.declaration import REQUIRED_EXPORT_FIELDS
+from plugins.leanafy.idempotency import Draft, Kind, Sender
+from plugins.leanafy.mapping import ITEM
+from techoms_core.models import Page, Product, RecordResult, sku_key
+from techoms_core.rules import missing_export_fields
+
+EXISTS_MESSAGE = "exists in Leanafy; Leanafy does not support product updates"
+
+ITEMS = Kind(
+    noun="item",
+    create_path=wire.Path.ITEM,
+    list_path=wire.Path.ITEMS,
+    identity_param=wire.Query.SKU,
+    identity_field=wire.Item.SKU,
+    mapper=ITEM,
+    normalize=sku_key,
+    existing_message=EXISTS_MESSAGE,
+    protected_by_conflict=True,
+)
+
+
+def export(client: LeanafyClient, products: Sequence[Product]) -> Iterator[RecordResult]:
+    """Create the products Leanafy lacks; one result per product, keyed by SKU."""
+    drafts: list[Draft] = []
+    seen: set[str] = set()
+    for product in products:
+        missing = missing_export_fields(product, REQUIRED_EXPORT_FIELDS)
+        if missing:
+            yield RecordResult.failed(
+                product.sku,
+                f"missing required field(s) for Leanafy: {', '.join(missing)}",
+                field=",".join(missing),
+            )
+        elif sku_key(product.sku) in seen:
+            yield RecordResult.skipped(product.sku, "duplicate SKU in this batch; sent once")
+        else:
+            seen.add(sku_key(product.sku))
+            drafts.append(Draft(product.sku, product.sku, ITEM.to_wire(product)))
+    yield from Sender(client, ITEMS).send(drafts)
+
+
+def import_pages(client: LeanafyClient, cursor: str | None) -> Iterator[Page[Product]]:
+    """Leanafy's items changed after ``cursor``, one page per Leanafy page.
+
+    A SKU repeated under another item id within the run is ``skipped`` with a
+    warning; an item techOMS cannot accept is ``failed`` naming the field.
+    """
+    first_id: dict[str, str] = {}
+    for records, position in client.pages_after(wire.Path.ITEMS, {}, Cursor.decode(cursor)):
+        products: list[Product] = []
+        problems: list[RecordResult] = []
+        for item in records:
+            outcome = _imported(item, first_id)
+            (products if isinstance(outcome, Product) else problems).append(outcome)
+        yield Page(records=products, problems=problems, cursor=position.encode())
+
+
+def _imported(item: dict[str, Any], first_id: dict[str, str]) -> Product | RecordResult:
+    sku = str(item.get(wire.Item.SKU) or "").strip()
+    item_id = str(item.get(wire.ID))
+    if not sku:
+        return RecordResult.failed(f"item {item_id}", "Leanafy item without a SKU", field="sku")
+    if first_id.setdefault(sku_key(sku), item_id) != item_id:
+        return RecordResult.skipped(
+            sku, f"duplicate SKU {sku!r} in Leanafy (item {item_id}); imported once"
+        )
+    try:
+        return ITEM.build(item)
+    except (ValueError, TypeError) as error:
+        return RecordResult.failed(sku, f"Leanafy item {item_id} cannot be imported: {error}")
+
+
+def base_units(client: LeanafyClient, skus: Sequence[str]) -> dict[str, str]:
+    """Each known SKU's base unit, by SKU key: one request per 100 SKUs."""
+    units: dict[str, str] = {}
+    distinct = list(dict.fromkeys(sku.strip() for sku in skus))
+    for item in client.find(wire.Path.ITEMS, wire.Query.SKU, distinct):
+        sku, unit = item.get(wire.Item.SKU), item.get(wire.Item.BASE_UNIT)
+        if sku and unit:
+            units[sku_key(str(sku))] = str(unit)
+    return units
+
+
+def unknown_line_sku(record: Any, units: dict[str, str]) -> RecordResult | None:
+    """A ``failed`` result when a line's SKU is not in Leanafy, else ``None``."""
+    for index, line in enumerate(record.lines):
+        if sku_key(line.sku) not in units:
+            return RecordResult.failed(
+                record.key,
+                f"SKU {line.sku!r} (line {line.line_number}) is not in Leanafy; "
+                "export the product first",
+                field=f"lines[{index}].sku",
+            )
+    return None

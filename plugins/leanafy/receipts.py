@@ -1,0 +1,106 @@
+"""Receipts: sent to Leanafy as ARNs, and read back once Leanafy closes them.
+
+Send follows the same look-before-create rule as orders. Receive pulls only
+``closed`` ARNs: their received quantities (converted to base units with each
+line's ``base_conversion_rate``), lots, unit costs and expiry dates are the
+truth, over- and under-receipt included. ``receiving`` (partly received) ARNs
+are not pulled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from plugins.leanafy import contract as wire
+from plugins.leanafy.client import LeanafyClient
+from plugins.leanafy.cursor import Cursor
+from plugins.leanafy.idempotency import Draft, Kind, Sender
+from plugins.leanafy.mapper import MapOptions
+from plugins.leanafy.mapping import ARN, RECEIPT_UPDATE
+from plugins.leanafy.products import base_units, unknown_line_sku
+from plugins.leanafy.references import ReferenceProblem, apply_references
+from plugins.leanafy.settings_view import ChannelView
+from techoms_core.models import Page, Receipt, ReceiptUpdate, RecordResult, ReferenceLevel
+
+if TYPE_CHECKING:
+    from techoms_core.context import ChannelContext
+
+ARNS = Kind(
+    noun="ARN",
+    create_path=wire.Path.ARN,
+    list_path=wire.Path.ARNS,
+    identity_param=wire.Query.PRIMARY_REFERENCE_NUMBER,
+    identity_field=wire.Arn.PRIMARY_REFERENCE_NUMBER,
+    mapper=ARN,
+    existing_message="already in Leanafy as an ARN",
+)
+
+
+def send(
+    context: ChannelContext, client: LeanafyClient, receipts: Sequence[Receipt]
+) -> Iterator[RecordResult]:
+    """Create an ARN per receipt Leanafy does not have yet."""
+    view = ChannelView(context)
+    units = base_units(client, [line.sku for r in receipts for line in r.lines])
+    drafts: list[Draft] = []
+    for receipt in receipts:
+        draft = arn_draft(context, view, receipt, units)
+        if isinstance(draft, RecordResult):
+            yield draft
+        else:
+            drafts.append(draft)
+    yield from Sender(client, ARNS).send(drafts)
+
+
+def arn_draft(
+    context: ChannelContext, view: ChannelView, receipt: Receipt, units: dict[str, str]
+) -> Draft | RecordResult:
+    """The ARN body for ``receipt``, or the ``failed`` result that stops it."""
+    unknown = unknown_line_sku(receipt, units)
+    if unknown is not None:
+        return unknown
+    body = ARN.to_wire(receipt, MapOptions(warehouse_id=view.warehouse_id, base_units=units))
+    notes: list[str] = []
+    try:
+        apply_references(
+            body,
+            ReferenceLevel.PURCHASE_ORDER,
+            receipt.references,
+            context.mappings.references,
+            notes,
+        )
+    except ReferenceProblem as problem:
+        return RecordResult.failed(receipt.number, str(problem), field="references")
+    return Draft(receipt.number, receipt.number, body, notes)
+
+
+def receive(
+    context: ChannelContext, client: LeanafyClient, cursor: str | None
+) -> Iterator[Page[ReceiptUpdate]]:
+    """Closed ARNs after ``cursor``, one page per Leanafy page."""
+    view = ChannelView(context)
+    params = {wire.Query.STATUS: [str(s) for s in wire.RECEIVED_ARN_STATUSES]}
+    for arns, position in client.pages_after(wire.Path.ARNS, params, Cursor.decode(cursor)):
+        updates: list[ReceiptUpdate] = []
+        problems: list[RecordResult] = []
+        for arn in arns:
+            if arn.get(wire.Arn.STATUS) not in wire.RECEIVED_ARN_STATUSES:
+                continue
+            if not view.is_ours(arn, wire.Arn.PRIMARY_REFERENCE_NUMBER):
+                continue
+            outcome = _update(arn)
+            (updates if isinstance(outcome, ReceiptUpdate) else problems).append(outcome)
+        yield Page(records=updates, problems=problems, cursor=position.encode())
+
+
+def _update(arn: dict[str, Any]) -> ReceiptUpdate | RecordResult:
+    number = str(arn[wire.Arn.PRIMARY_REFERENCE_NUMBER]).strip()
+    try:
+        return RECEIPT_UPDATE.build(arn)
+    except (ValueError, TypeError) as error:
+        return RecordResult.failed(
+            number,
+            f"Leanafy ARN {arn.get(wire.Arn.CODE)} is not applied, its data is wrong: {error}",
+            field="lines",
+        )

@@ -1,0 +1,131 @@
+"""Shipments: sent to Leanafy as orders, and read back when shipped or cancelled.
+
+Send: the documented order body, carrier and service through the outbound
+carrier mappings, references through the SO reference mappings, PII withheld
+when Suppress PII is on, our shipment number as ``primary_reference_number``,
+and never a duplicate order (:mod:`plugins.leanafy.idempotency`). Line
+quantities are base units, sent with the item's ``base_unit`` as ``unit``.
+
+Receive: orders ``shipped``, ``closed`` or ``cancelled`` after the cursor. An
+order without a ``primary_reference_number`` was not sent by techOMS and is
+ignored, as is an order of another warehouse when the channel names one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from plugins.leanafy import contract as wire
+from plugins.leanafy.client import LeanafyClient
+from plugins.leanafy.cursor import Cursor
+from plugins.leanafy.idempotency import Draft, Kind, Sender
+from plugins.leanafy.mapper import MapOptions
+from plugins.leanafy.mapping import ORDER, SHIPMENT_UPDATE
+from plugins.leanafy.products import base_units, unknown_line_sku
+from plugins.leanafy.references import ReferenceProblem, apply_references
+from plugins.leanafy.settings_view import ChannelView
+from techoms_core.mappings import MappingError
+from techoms_core.models import Page, RecordResult, ReferenceLevel, Shipment, ShipmentUpdate
+
+if TYPE_CHECKING:
+    from techoms_core.context import ChannelContext
+
+ORDERS = Kind(
+    noun="order",
+    create_path=wire.Path.ORDER,
+    list_path=wire.Path.ORDERS,
+    identity_param=wire.Query.PRIMARY_REFERENCE_NUMBER,
+    identity_field=wire.Order.PRIMARY_REFERENCE_NUMBER,
+    mapper=ORDER,
+    existing_message="already in Leanafy as an order",
+)
+
+
+def send(
+    context: ChannelContext, client: LeanafyClient, shipments: Sequence[Shipment]
+) -> Iterator[RecordResult]:
+    """Create an order per shipment Leanafy does not have yet."""
+    view = ChannelView(context)
+    units = base_units(client, [line.sku for s in shipments for line in s.lines])
+    drafts: list[Draft] = []
+    for shipment in shipments:
+        draft = order_draft(context, view, shipment, units)
+        if isinstance(draft, RecordResult):
+            yield draft
+        else:
+            drafts.append(draft)
+    yield from Sender(client, ORDERS).send(drafts)
+
+
+def order_draft(
+    context: ChannelContext, view: ChannelView, shipment: Shipment, units: dict[str, str]
+) -> Draft | RecordResult:
+    """The order body for ``shipment``, or the ``failed`` result that stops it."""
+    unknown = unknown_line_sku(shipment, units)
+    if unknown is not None:
+        return unknown
+    notes: list[str] = []
+    carrier = None
+    if shipment.carrier or shipment.service:
+        try:
+            carrier = context.mappings.carriers.outbound(shipment.carrier, shipment.service)
+        except MappingError as error:
+            return RecordResult.failed(shipment.number, str(error), field="carrier")
+        if carrier.warning:
+            notes.append(carrier.warning)
+    options = MapOptions(
+        suppress_pii=view.suppress_pii,
+        warehouse_id=view.warehouse_id,
+        carrier=carrier,
+        base_units=units,
+    )
+    body = ORDER.to_wire(shipment, options)
+    try:
+        apply_references(
+            body,
+            ReferenceLevel.SALES_ORDER,
+            shipment.references,
+            context.mappings.references,
+            notes,
+        )
+    except ReferenceProblem as problem:
+        return RecordResult.failed(shipment.number, str(problem), field="references")
+    return Draft(shipment.number, shipment.number, body, notes)
+
+
+def receive(
+    context: ChannelContext, client: LeanafyClient, cursor: str | None
+) -> Iterator[Page[ShipmentUpdate]]:
+    """Shipment updates after ``cursor``, one page per Leanafy page."""
+    view = ChannelView(context)
+    params = {wire.Query.STATUS: [str(s) for s in wire.RECEIVED_ORDER_STATUSES]}
+    for orders, position in client.pages_after(wire.Path.ORDERS, params, Cursor.decode(cursor)):
+        updates: list[ShipmentUpdate] = []
+        problems: list[RecordResult] = []
+        for order in orders:
+            if not view.is_ours(order, wire.Order.PRIMARY_REFERENCE_NUMBER):
+                continue
+            outcome = _update(context, order)
+            (updates if isinstance(outcome, ShipmentUpdate) else problems).append(outcome)
+        yield Page(records=updates, problems=problems, cursor=position.encode())
+
+
+def _update(context: ChannelContext, order: dict[str, Any]) -> ShipmentUpdate | RecordResult:
+    number = str(order[wire.Order.PRIMARY_REFERENCE_NUMBER]).strip()
+    notes: list[str] = []
+    options = MapOptions(carriers=context.mappings.carriers, notes=notes)
+    try:
+        update = SHIPMENT_UPDATE.build(order, options)
+    except MappingError as error:
+        return RecordResult.failed(number, str(error), field="packages")
+    except (ValueError, TypeError) as error:
+        return RecordResult.failed(
+            number,
+            f"Leanafy order {order.get(wire.Order.CODE)} is not applied, its data is wrong: "
+            f"{error}",
+            field="lines",
+        )
+    for note in notes:
+        context.log.warning(f"shipment {number}: {note}")
+    return update

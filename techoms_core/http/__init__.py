@@ -16,23 +16,28 @@ or ``Conflict`` (409) fail one record; ``InvalidCredentials`` (401) stops the
 run; ``error.retriable`` says whether a later run may succeed.
 
 **What is retried, and how.** A failure is retried only when the error table
-(:data:`DEFAULT_ERROR_TABLE`) says so: 500, 502, 503, 504, a read timeout, a
-dropped connection or (with ``expect_json``) a success whose body is not JSON,
-for requests that are safe to repeat (GET, HEAD, OPTIONS, PUT, DELETE); a
-connection that could not be opened, for every method, since nothing was
-sent; and 429 for every method, after the ``Retry-After`` the WMS asked for
-(capped). Waits otherwise back off exponentially, with jitter, up to
-``RetryPolicy.max_attempts`` attempts in all. 4xx answers are never retried.
-Every attempt takes its own place within the throughput cap. Request bodies
-must be replayable (bytes, ``data=`` dicts, ``json=``), not generators.
+(:data:`DEFAULT_ERROR_TABLE`) says so:
+
+- 500, 502, 503, 504, 408, a read timeout, a dropped or cut-off answer, and
+  (with ``expect_json``) a success whose body is not JSON: for requests that
+  are safe to repeat (GET, HEAD, OPTIONS, PUT, DELETE) only;
+- a connection that could not be opened (refused, host not found, connect
+  timeout): for every method, since nothing was sent;
+- 429: for every method, after the ``Retry-After`` the WMS asked for (capped).
+
+Other waits back off exponentially, with jitter. There are at most
+``RetryPolicy.max_attempts`` attempts in all, and every attempt takes its own
+place within the throughput cap. 4xx answers are never retried. Request
+bodies must be replayable (bytes, ``data=`` dicts, ``json=``), not generators.
 
 **What raises OutcomeUnknown, and what you must do then.** A request that is
 not safe to repeat (POST, PATCH) is *never* retried once it may have reached
-the WMS: a read timeout, a connection dropped after sending, any 5xx, or a
-body that is not the WMS's own raise :class:`OutcomeUnknown` at once. The
-record may or may not exist now. Look it up (Leanafy: by
-``primary_reference_number``) and create it only if it is not there, then bind
-it. A POST that only reads can say ``idempotent=True`` to be retried like a GET.
+the WMS. A read timeout, a connection dropped after sending, a TLS failure
+other than an untrusted certificate, any 5xx, or a body that is not the
+WMS's own raise :class:`OutcomeUnknown` at once: the record may or may not
+exist now. Look it up (Leanafy: by ``primary_reference_number``), create it
+only if it is not there, then bind it. A POST that only reads can say
+``idempotent=True`` to be retried like a GET.
 
 **Reading the WMS's errors.** Pass ``error_parser`` to :func:`build_session`
 to turn the WMS's error envelope into an :class:`ErrorDetail` (code, message,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from json import JSONDecodeError
+from ssl import SSLCertVerificationError
 
 from attrs import frozen
 from requests.exceptions import (
@@ -126,13 +127,8 @@ def failure_chain(error: BaseException) -> Iterator[BaseException]:
 def _cause_of(error: BaseException) -> BaseException | None:
     if isinstance(error, MaxRetryError) and error.reason is not None:
         return error.reason
-    if isinstance(error, RequestException) and error.args:
-        wrapped = error.args[0]
-        if isinstance(wrapped, BaseException):
-            return wrapped
-    if len(error.args) > 1 and isinstance(error.args[1], BaseException):
-        return error.args[1]
-    return error.__cause__ or error.__context__
+    wrapped = next((arg for arg in error.args if isinstance(arg, BaseException)), None)
+    return wrapped or error.__cause__ or error.__context__
 
 
 @frozen
@@ -183,8 +179,10 @@ DEFAULT_RULES: tuple[ErrorRule, ...] = (
     ErrorRule(504, RETRY, ServerError, "{service} did not answer its proxy in time.", UNKNOWN),
     ErrorRule(range(500, 600), FAIL, ServerError, "{service} failed.", UNKNOWN),
     ErrorRule(range(400, 500), FAIL, ClientError, "{service} refused the request."),
-    # No connection: nothing was sent, so retrying is safe for every method.
-    ErrorRule(SSLError, FAIL, TLSFailure, "No secure (TLS) connection to {host}: {reason}."),
+    # No connection could be opened: nothing was sent, so retrying is safe for every method.
+    # A TLS failure other than an untrusted certificate may also cut an exchange under way.
+    ErrorRule(SSLCertVerificationError, FAIL, TLSFailure, "Untrusted certificate: {reason}."),
+    ErrorRule(SSLError, FAIL, TLSFailure, "TLS with {host} failed: {reason}.", UNKNOWN),
     ErrorRule(NameResolutionError, RETRY, Unreachable, "Host {host} not found (DNS lookup)."),
     ErrorRule(NewConnectionError, RETRY, Unreachable, "Could not connect to {host}: {reason}."),
     ErrorRule(ConnectTimeout, RETRY, Unreachable, "No connection to {host} in {connect_s} s."),

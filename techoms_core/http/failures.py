@@ -134,7 +134,8 @@ class FailureClassifier:
             reason=reason,
         )
         message = rule.message.format_map(fields)
-        message = message[:1].upper() + message[1:]
+        if rule.message.startswith("{service}"):
+            message = message[:1].upper() + message[1:]
         if status is not None:
             message = f"{message.rstrip('.')} (HTTP {status})."
         described = _describe(detail) if detail is not None else ""

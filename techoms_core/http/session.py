@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 import requests
@@ -152,7 +153,8 @@ class ChannelSession(requests.Session):
 
     def url_for(self, url: str) -> str:
         """``url`` joined to the base URL, unless it is already absolute."""
-        if self.base_url is None or "://" in url:
+        parts = urlsplit(url)
+        if self.base_url is None or (parts.scheme and parts.netloc):
             return url
         return f"{self.base_url}/{url.lstrip('/')}"
 
@@ -181,7 +183,7 @@ class ChannelSession(requests.Session):
             self.stats.count("rate_limited")
         if not 200 <= response.status_code < 300:
             raise self.classifier.for_response(response, attempt)
-        if check_json:
+        if check_json and response.status_code != 204 and attempt.method != "HEAD":
             try:
                 response.json()
             except ValueError as failure:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import ssl
 
 import pytest
+import requests
+from urllib3.exceptions import MaxRetryError, SSLError
 
 from techoms_core.http import (
     DEFAULT_ERROR_TABLE,
@@ -117,12 +120,32 @@ def test_a_tls_failure_is_named_and_not_retried(wms, make_session):
     session = make_session(base_url=wms.url("/v1").replace("http://", "https://"))
 
     with pytest.raises(TLSFailure) as raised:
-        session.post("order", json={})
+        session.get("items")
 
     assert isinstance(raised.value, Unreachable)
     assert raised.value.retriable is False
-    assert "secure (TLS) connection" in str(raised.value)
+    assert "TLS with 127.0.0.1 failed" in str(raised.value)
     assert wms.received() == []
+
+
+def test_a_tls_failure_leaves_a_creates_outcome_unknown(wms, make_session):
+    session = make_session(base_url=wms.url("/v1").replace("http://", "https://"))
+
+    with pytest.raises(OutcomeUnknown, match=r"TLS with 127\.0\.0\.1 failed"):
+        session.post("order", json={})
+
+
+@pytest.mark.parametrize("idempotent", [True, False])
+def test_an_untrusted_certificate_fails_every_method_as_tls(idempotent):
+    certificate = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed")
+    raised = requests.exceptions.SSLError(
+        MaxRetryError(None, "https://wms.example/v1/order", reason=SSLError(certificate))
+    )
+
+    rule = DEFAULT_ERROR_TABLE.for_exception(raised)
+
+    assert rule.error is TLSFailure
+    assert rule.action_for(idempotent=idempotent) is Action.FAIL
 
 
 def test_a_refused_connection_is_unreachable_and_retried_even_for_a_create(

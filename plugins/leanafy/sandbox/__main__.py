@@ -1,0 +1,5 @@
+"""``python -m plugins.leanafy.sandbox``: serve the Leanafy sandbox."""
+
+from .cli import main
+
+main()

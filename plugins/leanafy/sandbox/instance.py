@@ -1,0 +1,40 @@
+"""One Leanafy sandbox: its state, warehouse floor, fault injector and counters."""
+
+from __future__ import annotations
+
+import threading
+
+from .counters import Counters
+from .faults import FaultInjector
+from .seed import apply_seed
+from .state import SandboxState
+from .warehouse import WarehouseFloor
+
+
+class Sandbox:
+    """Everything one sandbox server serves, reachable from Python.
+
+    :ivar state: the store (items, inventory, orders, ARNs, credentials).
+    :ivar warehouse: the warehouse floor operations.
+    :ivar faults: the fault rules applied to ``/v1`` requests.
+    :ivar counters: requests, responses, injected faults and creates.
+    :ivar stopping: set when the server stops; held answers (latency, slow) end early.
+    """
+
+    def __init__(self, state: SandboxState, *, fault_seed: int = 0) -> None:
+        self.state = state
+        self.counters = Counters()
+        self.faults = FaultInjector(self.counters, seed=fault_seed)
+        self.warehouse = WarehouseFloor(state)
+        self.stopping = threading.Event()
+
+    def reset(self, seed: str = "empty") -> None:
+        """Back to a fresh ``seed`` (``empty`` or ``demo``): records, faults and counters.
+
+        The credentials, the client and its warehouses, and the fault seed stay.
+        """
+        with self.state.lock:
+            self.state.clear()
+            apply_seed(self.state, seed)
+        self.faults.clear()
+        self.counters.reset()

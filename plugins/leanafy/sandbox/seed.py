@@ -1,0 +1,93 @@
+"""Seed data: the client and its two warehouses (always), and the ``demo`` catalogue.
+
+``empty``: the client ``Demo Client`` and its warehouses, nothing else.
+``demo``: the same, plus a small catalogue (some items received by the case of 12,
+one shipped by the pack of 6) and stock in lots in both warehouses.
+The ids are fixed so that docs and demo configurations can name them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import stock
+from .intake import build_item
+from .models import Client, Credentials, Warehouse
+from .state import SandboxState
+from .validation import FieldErrors, read_item
+
+CLIENT = Client(id="65f1c0de0000000000000001", name="Demo Client")
+MAIN_WAREHOUSE = Warehouse(id="65f1c0de00000000000000a1", name="Main Warehouse (Reno)")
+EAST_WAREHOUSE = Warehouse(id="65f1c0de00000000000000a2", name="East Warehouse (Columbus)")
+SEEDS = ("empty", "demo")
+
+DEMO_ITEMS: list[dict[str, Any]] = [
+    {"sku": "TEE-BLK-M", "name": "T-shirt black M", "description": "Cotton tee, black, M"},
+    {"sku": "TEE-BLK-L", "name": "T-shirt black L", "description": "Cotton tee, black, L"},
+    {"sku": "HOODIE-GRY-M", "name": "Hoodie grey M", "description": "Fleece hoodie, grey, M"},
+    {
+        "sku": "MUG-WHT-12OZ",
+        "name": "Mug white 12 oz",
+        "description": "Ceramic mug, white",
+        "receiving_unit": "CASE",
+        "receiving_unit_base_conversion": 12,
+    },
+    {
+        "sku": "CANDLE-LAV",
+        "name": "Candle lavender",
+        "description": "Soy candle, lavender, 8 oz",
+        "receiving_unit": "CASE",
+        "receiving_unit_base_conversion": 12,
+        "shipping_unit": "PACK",
+        "shipping_unit_base_conversion": 6,
+    },
+    {
+        "sku": "SOAP-OAT",
+        "name": "Soap oat",
+        "description": "Oat milk soap bar",
+        "receiving_unit": "CASE",
+        "receiving_unit_base_conversion": 12,
+    },
+    {"sku": "CAP-NVY", "name": "Cap navy", "description": "Baseball cap, navy"},
+    {"sku": "BOTTLE-STEEL", "name": "Bottle steel", "description": "Steel bottle, 750 ml"},
+]
+
+DEMO_STOCK: list[tuple[str, Warehouse, str | None, int, str | None]] = [
+    ("TEE-BLK-M", MAIN_WAREHOUSE, None, 120, None),
+    ("TEE-BLK-L", MAIN_WAREHOUSE, None, 80, None),
+    ("TEE-BLK-M", EAST_WAREHOUSE, None, 40, None),
+    ("HOODIE-GRY-M", MAIN_WAREHOUSE, None, 35, None),
+    ("MUG-WHT-12OZ", MAIN_WAREHOUSE, "LOT-MUG-2401", 144, None),
+    ("MUG-WHT-12OZ", EAST_WAREHOUSE, "LOT-MUG-2402", 48, None),
+    ("CANDLE-LAV", MAIN_WAREHOUSE, "LOT-CDL-2403", 60, "2026-03-31"),
+    ("CANDLE-LAV", MAIN_WAREHOUSE, "LOT-CDL-2405", 96, "2026-09-30"),
+    ("SOAP-OAT", EAST_WAREHOUSE, "LOT-SOAP-2404", 240, "2025-12-31"),
+    ("CAP-NVY", MAIN_WAREHOUSE, None, 0, None),
+    ("BOTTLE-STEEL", EAST_WAREHOUSE, None, 25, None),
+]
+
+
+def new_state(credentials: Credentials) -> SandboxState:
+    """A state for ``credentials`` holding only the client and its two warehouses."""
+    return SandboxState(credentials, CLIENT, [MAIN_WAREHOUSE, EAST_WAREHOUSE])
+
+
+def apply_seed(state: SandboxState, seed: str) -> None:
+    """Add the records of ``seed`` (``empty`` or ``demo``) to a cleared state."""
+    if seed not in SEEDS:
+        raise ValueError(f"unknown seed {seed!r}; one of {', '.join(SEEDS)}")
+    if seed == "demo":
+        _seed_demo(state)
+
+
+def _seed_demo(state: SandboxState) -> None:
+    with state.lock:
+        items = {}
+        for body in DEMO_ITEMS:
+            errors = FieldErrors()
+            draft = read_item({"uom": "EA", "base_unit": "EA", **body}, errors)
+            errors.raise_if_any()
+            items[body["sku"]] = build_item(state, draft)
+            state.add_item(items[body["sku"]])
+        for sku, warehouse, lot, on_hand, expiry in DEMO_STOCK:
+            stock.set_on_hand(state, items[sku], warehouse.id, lot, on_hand, expiry)

@@ -1,0 +1,227 @@
+"""Running the sandbox: a threaded werkzeug server on loopback, from Python or the CLI.
+
+>>> with SandboxServer(seed="demo") as sandbox:          # doctest: +SKIP
+...     requests.get(f"{sandbox.base_url}/me", headers=sandbox.headers)
+...     sandbox.warehouse.ship(order_id)
+...     sandbox.faults.add("server_error", endpoint="POST /v1/order", rate=0.3)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from typing import Any, TextIO
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .app import SandboxApp
+from .counters import Counters
+from .faults import FaultInjector
+from .instance import Sandbox
+from .persistence import StateSaver, open_state
+from .state import SandboxState
+from .warehouse import WarehouseFloor
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler, logging through :mod:`logging` at debug level."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One line per request, at debug level."""
+        logger.debug("%s %s -> %s", self.command, self.path, code)
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """werkzeug's own messages: errors as warnings, the rest at debug level."""
+        level = logging.WARNING if type == "error" else logging.DEBUG
+        logger.log(level, message.rstrip(), *args)
+
+
+class SandboxServer:
+    """A Leanafy sandbox served over HTTP on a background thread.
+
+    ``port=0`` picks a free port. Use as a context manager or call
+    :meth:`start`/:meth:`stop`. :attr:`url` is the Api Url (the API is under
+    ``/v1``); :attr:`headers` are the credentials as request headers.
+    """
+
+    def __init__(
+        self,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        seed: str = "empty",
+        state_path: str | os.PathLike[str] | None = None,
+        fault_seed: int = 0,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.state_path = state_path
+        self.sandbox = Sandbox(
+            open_state(state_path, api_key, api_secret, seed), fault_seed=fault_seed
+        )
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._saver: StateSaver | None = None
+
+    def start(self) -> SandboxServer:
+        """Bind and serve on a background thread; answers self."""
+        self.sandbox.stopping.clear()
+        server = make_server(
+            self.host,
+            self.port,
+            SandboxApp(self.sandbox),
+            threaded=True,
+            request_handler=QuietRequestHandler,
+        )
+        self._server = server
+        self.port = server.server_port
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"leanafy-sandbox-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        if self.state_path is not None:
+            self._saver = StateSaver(self.state, self.state_path)
+            self._saver.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (held answers end at once) and write the state file, if any."""
+        self.sandbox.stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._saver is not None:
+            self._saver.stop()
+            self._saver = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The Api Url, e.g. ``http://127.0.0.1:8765``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL: ``{url}/v1``."""
+        return f"{self.url}/v1"
+
+    @property
+    def api_key(self) -> str:
+        """The accepted ``X-API-Key``."""
+        return self.state.credentials.api_key
+
+    @property
+    def api_secret(self) -> str:
+        """The accepted ``X-API-Secret``."""
+        return self.state.credentials.api_secret
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The credentials as request headers."""
+        return {"X-API-Key": self.api_key, "X-API-Secret": self.api_secret}
+
+    @property
+    def state(self) -> SandboxState:
+        """The store."""
+        return self.sandbox.state
+
+    @property
+    def warehouse(self) -> WarehouseFloor:
+        """Warehouse floor operations (allocate, ship, receive, set inventory, ...)."""
+        return self.sandbox.warehouse
+
+    @property
+    def faults(self) -> FaultInjector:
+        """Fault rules for ``/v1`` requests."""
+        return self.sandbox.faults
+
+    @property
+    def counters(self) -> Counters:
+        """Requests, responses, injected faults and creates."""
+        return self.sandbox.counters
+
+    @property
+    def warehouse_ids(self) -> list[str]:
+        """The ids of the key's warehouses (the first is the default)."""
+        return self.state.warehouse_ids
+
+    def reset(self, seed: str = "empty") -> None:
+        """Fresh records from ``seed`` (``empty`` or ``demo``); faults and counters cleared."""
+        self.sandbox.reset(seed)
+
+
+def serve(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    api_key: str | None = None,
+    api_secret: str | None = None,
+    seed: str = "empty",
+    state_path: str | os.PathLike[str] | None = None,
+    *,
+    out: TextIO | None = None,
+) -> None:
+    """Serve the sandbox until interrupted (Ctrl+C or SIGTERM), printing how to reach it.
+
+    Without ``api_key``/``api_secret`` (and no state file holding them) fresh ones
+    are generated and printed.
+    """
+    out = out or sys.stdout
+    server = SandboxServer(
+        host, port, api_key=api_key, api_secret=api_secret, seed=seed, state_path=state_path
+    )
+    server.start()
+    out.write(banner(server, secret_given=bool(api_secret)))
+    out.flush()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        out.write("Stopping the Leanafy sandbox.\n")
+    finally:
+        server.stop()
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def banner(server: SandboxServer, *, secret_given: bool) -> str:
+    """What :func:`serve` prints at start: the URL, credentials, client and warehouses."""
+    state = server.state
+    secret = "(as given)" if secret_given else server.api_secret
+    warehouses = "\n".join(f"                {w.id}  {w.name}" for w in state.warehouses)
+    where = os.fspath(server.state_path) if server.state_path else "in memory"
+    return (
+        f"Leanafy sandbox serving on {server.url}  (Api Url; the API is under /v1)\n"
+        f"  Api Key:      {server.api_key}\n"
+        f"  Api Secret:   {secret}\n"
+        f"  Client:       {state.client.name} ({state.client.id})\n"
+        f"  Warehouses:\n{warehouses}\n"
+        f"  State:        {where}\n"
+        f"  Admin API:    {server.url}/_sandbox/  (same key and secret)\n"
+        "Press Ctrl+C to stop.\n"
+    )

@@ -40,6 +40,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
+import socket
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -154,6 +157,11 @@ class LockHolder:
     pid: int
     hostname: str
     token: str  # unique per acquisition, so a stale holder cannot release a new lock
+
+    @classmethod
+    def for_this_process(cls) -> LockHolder:
+        """A holder for the calling process, with a fresh token."""
+        return cls(pid=os.getpid(), hostname=socket.gethostname(), token=uuid.uuid4().hex)
 
 
 @frozen(kw_only=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-import uuid
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -20,11 +19,6 @@ from sqlalchemy import Connection, delete, insert, select, update
 from techoms_core.host import LockHolder, RunLocked, RunStatus
 from techoms_core.store import schema
 from techoms_core.store.database import Database
-
-
-def current_holder() -> LockHolder:
-    """A holder for this process, with a fresh token."""
-    return LockHolder(pid=os.getpid(), hostname=socket.gethostname(), token=uuid.uuid4().hex)
 
 
 def process_alive(pid: int) -> bool:

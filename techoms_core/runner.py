@@ -1,0 +1,349 @@
+"""The runner: one sync option for one channel, with the guarantees of spec §5.
+
+:func:`run_option` is the only way the reference host runs a hook. It
+
+1. checks the run may start (channel enabled, option in the channel's Sync
+   menu under the account's Master Product Source, settings valid) and
+   refuses with a clear :class:`~techoms_core.runs.RunRefused` otherwise;
+2. takes the run lock of (channel, option), which survives a crashed holder;
+3. runs the option in its shape:
+
+   * **send**: records are read from the host in batches of
+     ``BATCH_PER_SLOT x max_concurrency`` of the channel's throughput profile,
+     and each result is committed as it streams in, together with the
+     record's new state (``sent`` with the WMS id, or ``ready`` with the
+     error). A kill -9 loses at most the results in flight; the plugin's
+     look-before-create rule finds those on the next run.
+   * **receive**: each page's records and its cursor commit in one
+     transaction; the next run resumes from the last committed page.
+   * **snapshot** (inventory): pages are staged, and swapped in only once the
+     last page has arrived;
+
+4. writes the run and every record's result to the run log, a failure of the
+   whole run included, and releases the lock.
+
+A ``stop`` Event makes the run finish its current batch or page and return.
+A dry run reads what it needs and writes nothing: no lock, no log, no cursor,
+and for sends no hook call at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+from techoms_core import rules
+from techoms_core.context import ChannelConfig, ChannelContext, open_context
+from techoms_core.host import Host, HostError, LockHolder, RunLocked, RunStatus, UnknownChannel
+from techoms_core.menu import require_in_menu
+from techoms_core.models import RecordResult
+from techoms_core.options import Shape, SyncOption, UnknownOption, option_named
+from techoms_core.plugin import ChannelPlugin
+from techoms_core.runs import RecordLine, RunProgress, RunRefused, RunSummary
+from techoms_core.settings import SettingsError
+
+__all__ = [
+    "BATCH_PER_SLOT",
+    "LOCK_TTL",
+    "RecordLine",
+    "RunProgress",
+    "RunRefused",
+    "RunSummary",
+    "lock_name",
+    "run_option",
+]
+
+#: Records per send batch for each request the throughput profile lets run at once.
+BATCH_PER_SLOT = 4
+#: How long a run lock lasts without renewal; the runner renews it every batch/page.
+LOCK_TTL = dt.timedelta(minutes=5)
+
+
+def lock_name(channel: str, option: str) -> str:
+    """The run lock of (channel, option)."""
+    return f"run:{channel}:{option}"
+
+
+def run_option(
+    host: Host,
+    registry_or_plugin: Any,
+    channel_name: str,
+    option_key: str,
+    *,
+    dry_run: bool = False,
+    progress: RunProgress | None = None,
+    stop: threading.Event | None = None,
+    environ: Mapping[str, str] | None = None,
+    session_options: Mapping[str, Any] | None = None,
+) -> RunSummary:
+    """Run ``option_key`` for ``channel_name`` and return its summary.
+
+    :param host: the techOMS host (:class:`~techoms_core.host.Host`).
+    :param registry_or_plugin: a :class:`plugins.registry.Registry` (the
+        channel's plugin is looked up by its key) or a
+        :class:`~techoms_core.plugin.ChannelPlugin`.
+    :param dry_run: report what would be sent or applied; write nothing.
+    :param progress: receives the total (when known) and one advance per record.
+    :param stop: when set, the run finishes its current batch or page and
+        returns with status ``stopped``.
+    :param environ: where ``env:VAR`` settings are read (``os.environ`` by default).
+    :param session_options: passed to the channel's HTTP session (timeouts, retry).
+    :raises RunRefused: the run could not start (see its docstring).
+    :returns: a :class:`RunSummary`. A failure of the whole run once started
+        (e.g. invalid credentials) is its ``status`` ``failed`` with the
+        message, never an exception.
+    """
+    option = _option(option_key)
+    config = _channel(host, channel_name)
+    plugin = _plugin(registry_or_plugin, config, host, option, dry_run)
+    summary = RunSummary(channel=config.name, option=option.key, dry_run=dry_run)
+    with _context(host, plugin, config, option, dry_run, environ, session_options) as context:
+        steps = _Steps(host, plugin, context, option, summary, progress, stop or threading.Event())
+        if dry_run:
+            summary.status = steps.dry_run()
+            return summary
+        with _locked(host, config.name, option.key) as holder:
+            summary.run_id = host.start_run(config.name, option.key, holder=holder)
+            steps.holder = holder
+            _run_logged(host, steps, summary, context)
+    return summary
+
+
+def _run_logged(host: Host, steps: _Steps, summary: RunSummary, context: ChannelContext) -> None:
+    """Run the steps; whatever happens, the run log gets the outcome."""
+    assert summary.run_id is not None
+    try:
+        summary.status = steps.run()
+    except Exception as exc:
+        summary.status = RunStatus.FAILED
+        summary.message = _describe(exc, context)
+    except BaseException:
+        host.finish_run(summary.run_id, RunStatus.INTERRUPTED, summary.counts, "interrupted")
+        raise
+    if summary.status is RunStatus.STOPPED and summary.message is None:
+        summary.message = "stopped on request after the current batch or page"
+    host.finish_run(summary.run_id, summary.status, summary.counts, summary.message)
+
+
+class _Steps:
+    """The loops of one run, by option shape."""
+
+    def __init__(self, host, plugin, context, option, summary, progress, stop) -> None:
+        self.host: Host = host
+        self.plugin: ChannelPlugin = plugin
+        self.context: ChannelContext = context
+        self.option: SyncOption = option
+        self.summary: RunSummary = summary
+        self.progress: RunProgress | None = progress
+        self.stop: threading.Event = stop
+        self.holder: LockHolder | None = None
+        self.channel = summary.channel
+
+    def run(self) -> RunStatus:
+        shape = self.option.shape
+        if shape is Shape.SEND:
+            return self._send()
+        if shape is Shape.SNAPSHOT:
+            return self._snapshot()
+        return self._receive()
+
+    def dry_run(self) -> RunStatus:
+        shape = self.option.shape
+        if shape is Shape.SEND:
+            return self._send(dry=True)
+        if shape is Shape.SNAPSHOT:
+            return self._snapshot(dry=True)
+        return self._receive(dry=True)
+
+    # -- sends -------------------------------------------------------------------
+
+    def _send(self, dry: bool = False) -> RunStatus:
+        key = self.option.key
+        self._start(self.host.count_to_send(self.channel, key))
+        size = max(1, self.context.throughput.max_concurrency * BATCH_PER_SLOT)
+        after: str | None = None
+        while not self.stop.is_set():
+            batch = self.host.records_to_send(self.channel, key, limit=size, after=after)
+            if not batch:
+                return RunStatus.COMPLETED
+            after = batch[-1].key
+            results = self._would_send(batch) if dry else self._sent(batch)
+            for result in results:
+                self._count(result)
+            self._heartbeat()
+        return RunStatus.STOPPED
+
+    def _sent(self, batch) -> Iterator[RecordResult]:
+        """Results as the plugin gives them, each committed before the next."""
+        assert self.summary.run_id is not None
+        for result in self.plugin.send(self.option, self.context, batch):
+            self.host.record_send_results(
+                self.summary.run_id, self.channel, self.option.key, [result]
+            )
+            yield result
+
+    def _would_send(self, batch) -> list[RecordResult]:
+        """What a send would do, without calling the plugin: the core's own
+        refusals as they would be, every other record ``ok`` "would be sent"."""
+        if self.option.records == "products":
+            required = self.plugin.declaration.required_export_fields
+            ready, early = rules.screen_products(batch, required)
+        else:
+            ready, early = rules.distinct_keys(batch)
+        would = [RecordResult.ok(record.key, message="would be sent") for record in ready]
+        return [*early, *would]
+
+    # -- receives ----------------------------------------------------------------
+
+    def _receive(self, dry: bool = False) -> RunStatus:
+        key = self.option.key
+        self._start(None)
+        cursor = self.host.cursor(self.channel, key)
+        pages = self.plugin.receive(self.option, self.context, cursor)
+        try:
+            for page in pages:
+                if dry:
+                    results = self.host.preview_page(self.channel, key, page)
+                else:
+                    results = self.host.apply_page(self.summary.run_id, self.channel, key, page)
+                for result in results:
+                    self._count(result)
+                self._heartbeat()
+                if self.stop.is_set():
+                    return RunStatus.STOPPED
+        finally:
+            pages.close()
+        return RunStatus.COMPLETED
+
+    def _snapshot(self, dry: bool = False) -> RunStatus:
+        key, run_id = self.option.key, self.summary.run_id
+        self._start(None)
+        if not dry:
+            self.host.begin_snapshot(run_id, self.channel, key)
+        pages = self.plugin.receive(self.option, self.context)
+        try:
+            for page in pages:
+                stage = self.host.preview_snapshot_page if dry else self._stage
+                noted = stage(self.channel, key, page)
+                self._count_snapshot_page(page, noted)
+                self._heartbeat()
+                if self.stop.is_set():
+                    self.summary.message = "stopped before the snapshot was complete; " + (
+                        "inventory unchanged"
+                    )
+                    return RunStatus.STOPPED
+        finally:
+            pages.close()
+        if not dry:
+            self.host.commit_snapshot(run_id, self.channel, key)
+        return RunStatus.COMPLETED
+
+    def _stage(self, channel: str, option: str, page) -> list[RecordResult]:
+        return self.host.stage_snapshot_page(self.summary.run_id, channel, option, page)
+
+    def _count_snapshot_page(self, page, noted: list[RecordResult]) -> None:
+        """Snapshots list only what is not ``ok``; the ``ok`` rows are counted."""
+        for result in noted:
+            self._count(result)
+        ok = len(page.records) - (len(noted) - len(page.problems))
+        self.summary.counts["ok"] += ok
+        if self.progress is not None and ok:
+            self.progress.advance(ok)
+
+    # -- shared --------------------------------------------------------------------
+
+    def _start(self, total: int | None) -> None:
+        if self.progress is not None:
+            self.progress.start(total, f"{self.option.label}: {self.channel}")
+
+    def _count(self, result: RecordResult) -> None:
+        self.summary.add(result)
+        if self.progress is not None:
+            self.progress.advance(1)
+
+    def _heartbeat(self) -> None:
+        if self.holder is not None:
+            name = lock_name(self.channel, self.option.key)
+            self.host.refresh_lock(name, self.holder, LOCK_TTL)
+
+
+# -- before the run ---------------------------------------------------------------
+
+
+def _option(option_key: str) -> SyncOption:
+    try:
+        return option_named(option_key)
+    except UnknownOption as exc:
+        raise RunRefused(str(exc)) from None
+
+
+def _channel(host: Host, name: str) -> ChannelConfig:
+    try:
+        return host.channel(name)
+    except UnknownChannel as exc:
+        raise RunRefused(str(exc)) from None
+
+
+def _plugin(registry_or_plugin, config, host, option, dry_run) -> ChannelPlugin:
+    if isinstance(registry_or_plugin, ChannelPlugin):
+        return registry_or_plugin
+    try:
+        return registry_or_plugin.get(config.plugin)
+    except LookupError as exc:
+        _refuse(host, config.name, option, str(exc), dry_run)
+
+
+@contextmanager
+def _context(host, plugin, config, option, dry_run, environ, session_options):
+    """The channel context, once the run is known to be allowed."""
+    try:
+        if not config.enabled:
+            raise RunRefused(f"channel {config.name!r} is disabled")
+        require_in_menu(plugin, config.name, option, host.master_product_source())
+        context = open_context(
+            plugin.declaration,
+            config,
+            mappings=host.mappings(config.name),
+            environ=environ,
+            session_options=session_options,
+        )
+    except SettingsError as exc:
+        _refuse(host, config.name, option, f"channel {config.name!r} settings:\n{exc}", dry_run)
+    except (RunRefused, LookupError, HostError, ValueError) as exc:
+        _refuse(host, config.name, option, str(exc), dry_run)
+    with context:
+        yield context
+
+
+def _refuse(host: Host, channel: str, option: SyncOption, message: str, dry_run: bool) -> NoReturn:
+    """Log the refusal (not for dry runs) and raise it."""
+    run_id = None
+    if not dry_run:
+        run_id = host.start_run(channel, option.key)
+        host.finish_run(run_id, RunStatus.REFUSED, {}, message)
+    raise RunRefused(message, run_id)
+
+
+@contextmanager
+def _locked(host: Host, channel: str, option: str) -> Iterator[LockHolder]:
+    holder = LockHolder.for_this_process()
+    name = lock_name(channel, option)
+    try:
+        host.acquire_lock(name, holder, LOCK_TTL)
+    except RunLocked as exc:
+        raise RunRefused(str(exc)) from None
+    try:
+        yield holder
+    finally:
+        host.release_lock(name, holder)
+
+
+def _describe(exc: Exception, context: ChannelContext) -> str:
+    """A failure of the whole run, in words, with every secret masked."""
+    text = str(exc) or type(exc).__name__
+    if type(exc).__module__ == "builtins":
+        text = f"{type(exc).__name__}: {text}"
+    return context.http.redactor.text(text)

@@ -1,0 +1,173 @@
+"""The runner's send guarantees, with a plugin written for the test."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from techoms_core.runner import RunRefused, run_option
+from tests.host import samples
+from tests.host.fake_channel import FakeWms, registered
+
+SECRET = "literal-secret-9f8e7d"
+
+
+@pytest.fixture
+def fake():
+    return FakeWms()
+
+
+@pytest.fixture
+def channel(host, fake):
+    host.add_channel(samples.channel(api_key=SECRET))
+    return host, registered(fake)
+
+
+class Progress:
+    def __init__(self) -> None:
+        self.total = None
+        self.advanced = 0
+
+    def start(self, total, description):
+        self.total = total
+        self.description = description
+
+    def advance(self, count=1):
+        self.advanced += count
+
+
+def test_send_binds_remote_ids_and_keeps_failures_ready(channel, fake):
+    host, registry = channel
+    host.load_shipments([samples.shipment(f"S-{i}") for i in range(1, 4)])
+    fake.refuse["S-2"] = "unknown SKU"
+    progress = Progress()
+    summary = run_option(host, registry, "wms", "send-shipments", progress=progress)
+    assert summary.status == "completed" and not summary.succeeded
+    assert summary.counts == {"ok": 2, "skipped": 0, "warning": 0, "failed": 1}
+    assert [(r.key, r.status) for r in summary.records] == [
+        ("S-1", "ok"),
+        ("S-2", "failed"),
+        ("S-3", "ok"),
+    ]
+    assert (progress.total, progress.advanced) == (3, 3)
+    states = {r["number"]: (r["status"], r["remote_id"], r["error"]) for r in host.shipment_rows()}
+    assert states == {
+        "S-1": ("sent", "id-S-1", None),
+        "S-2": ("ready", None, "unknown SKU"),
+        "S-3": ("sent", "id-S-3", None),
+    }
+    [run] = host.runs("wms")
+    assert (run.id, run.status, run.counts["failed"]) == (summary.run_id, "completed", 1)
+    assert [m.key for m in host.run_messages(run.id)] == ["S-1", "S-2", "S-3"]
+
+    del fake.refuse["S-2"]
+    again = run_option(host, registry, "wms", "send-shipments")
+    assert [r.key for r in again.records] == ["S-2"] and again.succeeded
+    assert fake.creates == 3
+
+
+def test_batches_follow_the_throughput_profile(channel, fake):
+    host, registry = channel
+    host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(19)])
+    run_option(host, registry, "wms", "send-shipments")  # default: 2 slots x 4
+    assert [len(batch) for batch in fake.batches] == [8, 8, 3]
+    host.update_channel("wms", settings={"api_key": SECRET, "throughput": "tiny"})
+    host.load_shipments([samples.shipment(f"T-{i}") for i in range(6)])
+    fake.batches.clear()
+    run_option(host, registry, "wms", "send-shipments")
+    assert [len(batch) for batch in fake.batches] == [4, 2]
+
+
+def test_export_products_reports_what_the_core_refuses(channel, fake):
+    host, registry = channel
+    host.load_products([samples.product("A"), samples.product("B", description=None)])
+    summary = run_option(host, registry, "wms", "export-products")
+    assert {r.key: r.status for r in summary.records} == {"A": "ok", "B": "failed"}
+    assert "description" in next(r.message for r in summary.records if r.key == "B")
+    assert fake.creates == 1
+
+
+def test_a_whole_run_failure_keeps_what_was_committed_and_is_logged(channel, fake):
+    host, registry = channel
+    host.load_shipments([samples.shipment(f"S-{i}") for i in range(1, 4)])
+
+    def explode(key):
+        if key == "S-2":
+            raise ConnectionError(f"WMS hung up on key {SECRET}")
+
+    fake.on_record = explode
+    summary = run_option(host, registry, "wms", "send-shipments")
+    assert summary.status == "failed" and SECRET not in summary.message
+    assert "ConnectionError: WMS hung up" in summary.message
+    [run] = host.runs("wms")
+    assert run.status == "failed" and run.message == summary.message
+    assert [r["status"] for r in host.shipment_rows()] == ["sent", "ready", "ready"]
+    fake.on_record = lambda key: None
+    assert run_option(host, registry, "wms", "send-shipments").counts["ok"] == 2
+    assert fake.creates == 3
+
+
+def test_stop_finishes_the_current_batch(channel, fake):
+    host, registry = channel
+    host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(20)])
+    stop = threading.Event()
+    fake.on_record = lambda key: stop.set()
+    summary = run_option(host, registry, "wms", "send-shipments", stop=stop)
+    assert summary.status == "stopped" and summary.counts["ok"] == 8
+    assert host.runs("wms")[0].status == "stopped"
+    assert host.count_to_send("wms", "send-shipments") == 12
+
+
+def test_dry_run_send_calls_no_hook_and_writes_nothing(channel, fake, db_path):
+    host, registry = channel
+    host.load_products([samples.product("A"), samples.product("B", description=None)])
+    host.close()
+    before = db_path.read_bytes()
+    summary = run_option(host, registry, "wms", "export-products", dry_run=True)
+    assert summary.dry_run and summary.run_id is None
+    assert {(r.key, r.status, r.message.split(":")[0]) for r in summary.records} == {
+        ("A", "ok", "would be sent"),
+        ("B", "failed", "missing required field(s) for this channel"),
+    }
+    assert fake.batches == []
+    host.close()
+    assert db_path.read_bytes() == before
+
+
+def test_refusals_are_clear_and_logged(channel, fake):
+    host, registry = channel
+    with pytest.raises(RunRefused, match="not offered"):
+        run_option(host, registry, "wms", "import-products")
+    with pytest.raises(RunRefused, match="not supported by Fake WMS"):
+        run_option(host, registry, "wms", "cancel-shipments")
+    with pytest.raises(RunRefused, match="unknown sync option"):
+        run_option(host, registry, "wms", "send-everything")
+    with pytest.raises(RunRefused, match="no channel named"):
+        run_option(host, registry, "nope", "send-shipments")
+    host.update_channel("wms", settings={"throughput": "warp"})
+    with pytest.raises(RunRefused) as refused:
+        run_option(host, registry, "wms", "send-shipments")
+    assert "api_key" in str(refused.value) and "throughput" in str(refused.value)
+    host.update_channel("wms", enabled=False)
+    with pytest.raises(RunRefused, match="disabled"):
+        run_option(host, registry, "wms", "send-shipments")
+    statuses = [(run.option, run.status) for run in host.runs("wms")]
+    assert statuses == [
+        ("send-shipments", "refused"),
+        ("send-shipments", "refused"),
+        ("cancel-shipments", "refused"),
+        ("import-products", "refused"),
+    ]
+    assert fake.batches == []
+
+
+def test_secrets_from_the_environment(channel, fake):
+    host, registry = channel
+    host.update_channel("wms", settings={"api_key": "env:FAKE_WMS_KEY"})
+    host.load_shipments([samples.shipment("S-1")])
+    with pytest.raises(RunRefused, match="FAKE_WMS_KEY"):
+        run_option(host, registry, "wms", "send-shipments", environ={})
+    summary = run_option(host, registry, "wms", "send-shipments", environ={"FAKE_WMS_KEY": "k"})
+    assert summary.succeeded
+    assert host.channel("wms").settings == {"api_key": "env:FAKE_WMS_KEY"}

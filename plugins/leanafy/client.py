@@ -25,7 +25,7 @@ import requests
 from attrs import frozen
 
 from plugins.leanafy import contract as wire
-from plugins.leanafy.cursor import Cursor
+from plugins.leanafy.cursor import Cursor, instant_of
 from plugins.leanafy.declaration import Setting
 from plugins.leanafy.errors import ERROR_TABLE, SERVICE_NAME, parse_error
 from techoms_core.http.exceptions import ChannelHTTPError, MalformedResponse, NotFound
@@ -127,31 +127,50 @@ class LeanafyClient:
         limit: int = wire.DEFAULT_PAGE_SIZE,
     ) -> Iterator[tuple[list[Record], Cursor]]:
         """The records after ``after``, one Leanafy page at a time, with the
-        position of each page's last record.
+        position of each page's last record (the page's cursor).
 
-        Keyset paging on ``(updated_at, _id)``: each request asks
-        ``updated_from`` = the last timestamp seen (inclusive), and records at
-        or before the position are dropped. A record updated while the list
-        is read moves to a later position and is read again there, never
-        lost; only a run of one timestamp longer than a page is read by page
-        number.
+        Records at or before ``after`` (``updated_from`` is inclusive, and a
+        page boundary may be read twice) are dropped.
         """
-        position, since, number = after, after, 1
-        while True:
-            query = dict(params)
-            if since is not None:
-                query[wire.Query.UPDATED_FROM] = since.updated_at
-            listed = self.page(path, query, page=number, limit=limit)
-            if not listed.records:
-                return
+        position = after
+        since = after.updated_at if after else None
+        for listed in self.pages_since(path, params, since, limit=limit):
             fresh = [r for r in listed.records if Cursor.of(r).is_after(position)]
             last = Cursor.of(listed.records[-1])
             if last.is_after(position):
                 position = last
+            assert position is not None
             yield fresh, position
+
+    def pages_since(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        since: str | None,
+        *,
+        limit: int = wire.DEFAULT_PAGE_SIZE,
+    ) -> Iterator[ListPage]:
+        """The pages of a list ordered by ``updated_at``, from ``since`` (inclusive).
+
+        Keyset paging: each request asks ``updated_from`` = the last timestamp
+        seen, so a record updated while the list is read moves to a later
+        position and is read again there, never lost. Records at the boundary
+        timestamp are read again (callers drop or replace them); only a run of
+        one timestamp longer than a page is read by page number.
+        """
+        number = 1
+        while True:
+            query = dict(params)
+            if since is not None:
+                query[wire.Query.UPDATED_FROM] = since
+            listed = self.page(path, query, page=number, limit=limit)
+            if not listed.records:
+                return
+            yield listed
             if not listed.has_more:
                 return
-            if since is None or last.instant > since.instant:
+            last = str(listed.records[-1].get(wire.UPDATED_AT) or "")
+            if since is None or instant_of(last) > instant_of(since):
                 since, number = last, 1
             else:
                 number += 1

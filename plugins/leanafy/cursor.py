@@ -38,7 +38,7 @@ class Cursor:
     instant: dt.datetime = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "instant", _instant(self.updated_at))
+        object.__setattr__(self, "instant", instant_of(self.updated_at))
 
     @classmethod
     def of(cls, record: Mapping[str, Any]) -> Cursor:
@@ -70,7 +70,8 @@ class Cursor:
         return other is None or self.key() > other.key()
 
 
-def _instant(updated_at: str) -> dt.datetime:
+def instant_of(updated_at: str) -> dt.datetime:
+    """The instant of a Leanafy timestamp; :class:`BadCursor` if it is not one."""
     try:
         instant = to_datetime(updated_at)
     except ValueError:

@@ -5,8 +5,10 @@ Leanafy accepts a second order or ARN with the same ``primary_reference_number``
 it. So a :class:`Sender`:
 
 1. looks the whole batch up first, 100 keys per request, and reports what is
-   already there as ``skipped`` with its ``remote_id``;
-2. creates the rest concurrently (within the throughput cap);
+   already there as ``skipped`` with its ``remote_id``
+   (:meth:`Sender.split_existing`);
+2. creates the rest concurrently, within the throughput cap
+   (:meth:`Sender.create_all`);
 3. after a create whose outcome is unknown (timeout, dropped connection, 5xx)
    looks the record up again, and creates again only if it is not there, at
    most :data:`MAX_CREATE_ATTEMPTS` times; an outcome still unknown is a
@@ -20,7 +22,7 @@ there", confirmed by fetching the item.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import field, frozen
 
@@ -38,6 +40,8 @@ from techoms_core.http.exceptions import (
     ValidationFailed,
 )
 from techoms_core.models import RecordResult, sku_key
+
+T = TypeVar("T")
 
 #: Creates tried per record in one run when each outcome is unknown.
 MAX_CREATE_ATTEMPTS = 3
@@ -105,27 +109,37 @@ class Sender:
         self.client = client
         self.kind = kind
 
-    def send(self, drafts: Sequence[Draft]) -> Iterator[RecordResult]:
-        """One result per draft: ``skipped`` when already there, else the create's."""
+    def split_existing(
+        self, records: Sequence[T], key_of: Callable[[T], str]
+    ) -> tuple[list[RecordResult], list[T]]:
+        """Look the batch up (100 per request): ``skipped`` results for the records
+        Leanafy already has, and the records still to create.
+
+        ``key_of`` gives a record's key, which is also its Leanafy identity. A
+        lookup that fails fails the whole batch (fatal): nothing is created blind.
+        """
         try:
-            existing = self.lookup([d.identity for d in drafts])
+            existing = self.lookup([key_of(r) for r in records])
         except ChannelHTTPError as error:
             if is_fatal_for_run(error):
                 raise
-            self.client.log_failure(f"looking up {len(drafts)} {self.kind.noun}(s)", error)
+            self.client.log_failure(f"looking up {len(records)} {self.kind.noun}(s)", error)
             why = f"could not check whether it is already in Leanafy, so not sent: {error}"
-            yield from (RecordResult.failed(d.key, why, fatal=True) for d in drafts)
-            return
-        new = []
-        for draft in drafts:
-            found = existing.get(self.kind.normalize(draft.identity))
+            return [RecordResult.failed(key_of(r), why, fatal=True) for r in records], []
+        results: list[RecordResult] = []
+        new: list[T] = []
+        for record in records:
+            found = existing.get(self.kind.normalize(key_of(record)))
             if found is None:
-                new.append(draft)
+                new.append(record)
             else:
-                yield RecordResult.skipped(
-                    draft.key, self.kind.existing_message, remote_id=str(found[wire.ID])
-                )
-        yield from self.client.concurrently(self.create, new)
+                message, remote_id = self.kind.existing_message, str(found[wire.ID])
+                results.append(RecordResult.skipped(key_of(record), message, remote_id=remote_id))
+        return results, new
+
+    def create_all(self, drafts: Sequence[Draft]) -> Iterator[RecordResult]:
+        """Create each draft (concurrently, within the throughput cap)."""
+        yield from self.client.concurrently(self.create, drafts)
 
     def lookup(self, identities: Sequence[str]) -> dict[str, Record]:
         """The records already in Leanafy, by normalized identity (batched)."""

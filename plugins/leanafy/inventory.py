@@ -57,9 +57,10 @@ def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[In
     rows: dict[tuple[str, str], Quantities] = {}
     spelling: dict[str, str] = {}
     problems: list[RecordResult] = []
-    pages = client.pages_after(wire.Path.INVENTORY, {}, None, limit=wire.MAX_PAGE_SIZE)
-    for records, _ in pages:
-        for row in records:
+    # Rows have no _id: a row read twice at a page boundary replaces itself.
+    pages = client.pages_since(wire.Path.INVENTORY, {}, None, limit=wire.MAX_PAGE_SIZE)
+    for listed in pages:
+        for row in listed.records:
             if row.get(wire.InventoryRow.WAREHOUSE_ID) != warehouse:
                 continue
             reading = _reading(row)

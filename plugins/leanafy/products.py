@@ -15,8 +15,9 @@ from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.cursor import Cursor
 from plugins.leanafy.declaration import REQUIRED_EXPORT_FIELDS
-from plugins.leanafy.idempotency import Draft, Kind, Sender
+from plugins.leanafy.idempotency import Draft, Kind, Sender, is_fatal_for_run
 from plugins.leanafy.mapping import ITEM
+from techoms_core.http.exceptions import ChannelHTTPError
 from techoms_core.models import Page, Product, RecordResult, sku_key
 from techoms_core.rules import missing_export_fields
 
@@ -37,7 +38,7 @@ ITEMS = Kind(
 
 def export(client: LeanafyClient, products: Sequence[Product]) -> Iterator[RecordResult]:
     """Create the products Leanafy lacks; one result per product, keyed by SKU."""
-    drafts: list[Draft] = []
+    complete: list[Product] = []
     seen: set[str] = set()
     for product in products:
         missing = missing_export_fields(product, REQUIRED_EXPORT_FIELDS)
@@ -51,8 +52,11 @@ def export(client: LeanafyClient, products: Sequence[Product]) -> Iterator[Recor
             yield RecordResult.skipped(product.sku, "duplicate SKU in this batch; sent once")
         else:
             seen.add(sku_key(product.sku))
-            drafts.append(Draft(product.sku, product.sku, ITEM.to_wire(product)))
-    yield from Sender(client, ITEMS).send(drafts)
+            complete.append(product)
+    sender = Sender(client, ITEMS)
+    existing, new = sender.split_existing(complete, lambda product: product.sku)
+    yield from existing
+    yield from sender.create_all([Draft(p.sku, p.sku, ITEM.to_wire(p)) for p in new])
 
 
 def import_pages(client: LeanafyClient, cursor: str | None) -> Iterator[Page[Product]]:
@@ -95,6 +99,21 @@ def base_units(client: LeanafyClient, skus: Sequence[str]) -> dict[str, str]:
         if sku and unit:
             units[sku_key(str(sku))] = str(unit)
     return units
+
+
+def line_units(
+    client: LeanafyClient, records: Sequence[Any]
+) -> tuple[dict[str, str], list[RecordResult]]:
+    """The base unit of every SKU on the records' lines, or, when Leanafy could
+    not be asked, a fatal ``failed`` result per record (retried next run)."""
+    try:
+        return base_units(client, [line.sku for record in records for line in record.lines]), []
+    except ChannelHTTPError as error:
+        if is_fatal_for_run(error):
+            raise
+        client.log_failure("reading the base units of the lines' items", error)
+        why = f"could not read the lines' units from Leanafy, so not sent: {error}"
+        return {}, [RecordResult.failed(record.key, why, fatal=True) for record in records]
 
 
 def unknown_line_sku(record: Any, units: dict[str, str]) -> RecordResult | None:

@@ -18,7 +18,7 @@ from plugins.leanafy.cursor import Cursor
 from plugins.leanafy.idempotency import Draft, Kind, Sender
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ARN, RECEIPT_UPDATE
-from plugins.leanafy.products import base_units, unknown_line_sku
+from plugins.leanafy.products import line_units, unknown_line_sku
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.models import Page, Receipt, ReceiptUpdate, RecordResult, ReferenceLevel
@@ -42,15 +42,21 @@ def send(
 ) -> Iterator[RecordResult]:
     """Create an ARN per receipt Leanafy does not have yet."""
     view = ChannelView(context)
-    units = base_units(client, [line.sku for r in receipts for line in r.lines])
+    sender = Sender(client, ARNS)
+    existing, new = sender.split_existing(receipts, lambda receipt: receipt.number)
+    yield from existing
+    units, unsendable = line_units(client, new)
+    if unsendable:
+        yield from unsendable
+        return
     drafts: list[Draft] = []
-    for receipt in receipts:
+    for receipt in new:
         draft = arn_draft(context, view, receipt, units)
         if isinstance(draft, RecordResult):
             yield draft
         else:
             drafts.append(draft)
-    yield from Sender(client, ARNS).send(drafts)
+    yield from sender.create_all(drafts)
 
 
 def arn_draft(

@@ -22,7 +22,7 @@ from plugins.leanafy.cursor import Cursor
 from plugins.leanafy.idempotency import Draft, Kind, Sender
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ORDER, SHIPMENT_UPDATE
-from plugins.leanafy.products import base_units, unknown_line_sku
+from plugins.leanafy.products import line_units, unknown_line_sku
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.mappings import MappingError
@@ -47,15 +47,21 @@ def send(
 ) -> Iterator[RecordResult]:
     """Create an order per shipment Leanafy does not have yet."""
     view = ChannelView(context)
-    units = base_units(client, [line.sku for s in shipments for line in s.lines])
+    sender = Sender(client, ORDERS)
+    existing, new = sender.split_existing(shipments, lambda shipment: shipment.number)
+    yield from existing
+    units, unsendable = line_units(client, new)
+    if unsendable:
+        yield from unsendable
+        return
     drafts: list[Draft] = []
-    for shipment in shipments:
+    for shipment in new:
         draft = order_draft(context, view, shipment, units)
         if isinstance(draft, RecordResult):
             yield draft
         else:
             drafts.append(draft)
-    yield from Sender(client, ORDERS).send(drafts)
+    yield from sender.create_all(drafts)
 
 
 def order_draft(

@@ -128,7 +128,7 @@ class FailureClassifier:
         fields = _TemplateFields(
             service=self.service_name,
             status=str(status or ""),
-            host=urlsplit(attempt.url).hostname or "",
+            host=_host(attempt.url),
             connect_s=f"{attempt.timeout[0]:g}",
             read_s=f"{attempt.timeout[1]:g}",
             reason=reason,
@@ -175,6 +175,13 @@ class FailureClassifier:
         strerror = getattr(innermost, "strerror", None)
         text = strerror if isinstance(strerror, str) and strerror else str(innermost)
         return self.redactor.text(text.rstrip(".") or type(innermost).__name__)
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _describe(detail: ErrorDetail) -> str:

@@ -153,7 +153,10 @@ class ChannelSession(requests.Session):
 
     def url_for(self, url: str) -> str:
         """``url`` joined to the base URL, unless it is already absolute."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url
         if self.base_url is None or (parts.scheme and parts.netloc):
             return url
         return f"{self.base_url}/{url.lstrip('/')}"

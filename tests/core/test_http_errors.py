@@ -253,11 +253,14 @@ def test_a_read_timeout_names_the_timeout(wms, make_session):
         session.get("items")
 
 
-def test_a_request_that_cannot_be_made_is_not_retried(make_session, sleeps):
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:99999/v1/items?api_key={key}", "http://[::1/v1/items?k={key}"]
+)
+def test_a_request_that_cannot_be_made_is_not_retried(url, make_session, sleeps):
     session = make_session()
 
     with pytest.raises(ChannelHTTPError) as raised:
-        session.get(f"http://127.0.0.1:99999/v1/items?api_key={API_KEY}")
+        session.get(url.format(key=API_KEY))
 
     assert type(raised.value) is ChannelHTTPError
     assert sleeps == []

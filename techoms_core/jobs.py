@@ -1,0 +1,265 @@
+"""Recurring jobs (spec §7): run a channel's sync options on a period.
+
+A job is (channel, option, period), the period one of ``none`` (off), ``5m``,
+``15m``, ``30m``, ``1h``, ``4h``, ``12h`` and ``24h``. Only an option in the
+channel's *current* Sync menu can have a job, so product jobs follow the
+Master Product Source: a job whose option has left the menu is not run, and
+its ``last_message`` says why.
+
+The schedule is a due-time table kept by the host: each job has a
+``next_due_at``. :func:`run_due` runs what is due once (``techoms jobs run
+--once``, cron-friendly); :func:`run_forever` does that, then sleeps on a
+``threading.Event`` until the next due time (no busy loop) and returns as soon
+as the Event is set (the CLI sets it on SIGTERM; the run in progress finishes
+its batch or page first). A job never overlaps itself: each run takes the run
+lock of (channel, option), and every run is in the run log with its counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from attrs import frozen
+
+from techoms_core.host import Host, Job, JobPeriod, UnknownChannel
+from techoms_core.menu import sync_menu
+from techoms_core.options import option_named
+from techoms_core.runner import run_option
+from techoms_core.runs import RunRefused, RunSummary
+
+__all__ = [
+    "NOT_RUN",
+    "JobOutcome",
+    "JobPeriod",
+    "JobRefused",
+    "JobState",
+    "due_jobs",
+    "job_states",
+    "next_due_after",
+    "run_due",
+    "run_forever",
+    "set_job",
+]
+
+#: ``last_status`` of a job that was due but could not run (its option left the menu).
+NOT_RUN = "not run"
+#: Longest sleep of :func:`run_forever`, so jobs set meanwhile by another process start.
+RECHECK_SECONDS = 60.0
+
+log = logging.getLogger("techoms.jobs")
+
+
+class JobRefused(ValueError):
+    """A job that cannot be set: unknown channel, or option not in its menu."""
+
+
+@frozen(kw_only=True)
+class JobState:
+    """A job and whether it can run now (its option is in the channel's menu)."""
+
+    job: Job
+    runnable: bool
+    reason: str | None = None
+
+
+@frozen(kw_only=True)
+class JobOutcome:
+    """What happened to one due job: ``status`` is a run status
+    (``completed``, ``stopped``, ``failed``, ``refused``) or :data:`NOT_RUN`."""
+
+    channel: str
+    option: str
+    status: str
+    message: str | None = None
+    summary: RunSummary | None = None
+    next_due_at: dt.datetime | None = None
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def set_job(
+    host: Host,
+    registry: Any,
+    channel: str,
+    option: str,
+    period: JobPeriod | str,
+    *,
+    now: dt.datetime | None = None,
+) -> Job:
+    """Set the period of a channel's job; a job that is not off is due at once.
+
+    :raises JobRefused: the channel is unknown, the period is not one of
+        :class:`JobPeriod`, or the option is not in the channel's Sync menu.
+    """
+    try:
+        chosen = period if isinstance(period, JobPeriod) else JobPeriod.parse(period)
+        key = option_named(option).key
+        host.channel(channel)
+    except (ValueError, KeyError, UnknownChannel) as exc:
+        raise JobRefused(str(exc).strip("'\"")) from None
+    if chosen is not JobPeriod.NONE:
+        reason = _not_in_menu(host, registry, channel, key)
+        if reason:
+            raise JobRefused(f"no job for {key} on {channel!r}: {reason}")
+    due = None if chosen is JobPeriod.NONE else (now or _utc_now())
+    return host.set_job(channel, key, chosen, next_due_at=due)
+
+
+def job_states(host: Host, registry: Any) -> list[JobState]:
+    """Every job, with whether its option is in the channel's menu right now."""
+    states = []
+    for job in host.jobs():
+        reason = _not_in_menu(host, registry, job.channel, job.option)
+        states.append(JobState(job=job, runnable=reason is None, reason=reason))
+    return states
+
+
+def due_jobs(host: Host, now: dt.datetime) -> list[Job]:
+    """Jobs that are on and due at ``now``, the longest overdue first."""
+    due = [
+        job
+        for job in host.jobs()
+        if job.period is not JobPeriod.NONE and job.next_due_at and job.next_due_at <= now
+    ]
+    return sorted(due, key=lambda job: (job.next_due_at, job.channel, job.option))
+
+
+def next_due_after(job: Job, now: dt.datetime) -> dt.datetime | None:
+    """The first due time after ``now`` on the job's cadence (runs missed while
+    nothing ran are not made up)."""
+    interval = job.period.interval
+    if interval is None:
+        return None
+    base = job.next_due_at or now
+    if base > now:
+        return base
+    return base + interval * ((now - base) // interval + 1)
+
+
+def run_due(
+    host: Host,
+    registry: Any,
+    *,
+    now: dt.datetime | None = None,
+    stop: threading.Event | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> list[JobOutcome]:
+    """Run every job due at ``now`` once, one after another; stop early when
+    ``stop`` is set. Returns what happened to each."""
+    now = now or _utc_now()
+    stop = stop or threading.Event()
+    outcomes = []
+    for job in due_jobs(host, now):
+        if stop.is_set():
+            break
+        outcomes.append(_run_job(host, registry, job, now, stop, environ))
+    return outcomes
+
+
+def _run_job(host, registry, job: Job, now, stop, environ) -> JobOutcome:
+    following = next_due_after(job, now)
+    reason = _not_in_menu(host, registry, job.channel, job.option)
+    if reason:
+        return _record(host, job, now, following, NOT_RUN, f"not run: {reason}")
+    try:
+        summary = run_option(host, registry, job.channel, job.option, stop=stop, environ=environ)
+    except RunRefused as refused:
+        return _record(host, job, now, following, "refused", str(refused), run_id=refused.run_id)
+    except Exception as exc:  # one broken job must not stop the others
+        log.exception("job %s %s failed", job.channel, job.option)
+        return _record(host, job, now, following, "failed", f"{type(exc).__name__}: {exc}")
+    counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
+    message = summary.message or counts
+    return _record(
+        host,
+        job,
+        now,
+        following,
+        summary.status.value,
+        message,
+        summary=summary,
+        run_id=summary.run_id,
+    )
+
+
+def _record(host, job, now, following, status, message, *, summary=None, run_id=None):
+    host.record_job_run(
+        job.channel,
+        job.option,
+        ran_at=now,
+        next_due_at=following,
+        status=status,
+        message=message,
+        run_id=run_id,
+    )
+    return JobOutcome(
+        channel=job.channel,
+        option=job.option,
+        status=status,
+        message=message,
+        summary=summary,
+        next_due_at=following,
+    )
+
+
+def run_forever(
+    host: Host,
+    registry: Any,
+    stop: threading.Event,
+    *,
+    clock: Callable[[], dt.datetime] = _utc_now,
+    environ: Mapping[str, str] | None = None,
+    on_outcome: Callable[[JobOutcome], None] | None = None,
+    recheck: float = RECHECK_SECONDS,
+    wait: Callable[[float], Any] | None = None,
+) -> None:
+    """Run due jobs until ``stop`` is set, sleeping on it in between.
+
+    :param on_outcome: told about each job run (the CLI prints a line).
+    :param recheck: the longest sleep, so jobs set meanwhile are picked up.
+    :param wait: how to sleep (``stop.wait`` by default; tests inject one).
+    """
+    sleep = wait or stop.wait
+    while not stop.is_set():
+        for outcome in run_due(host, registry, now=clock(), stop=stop, environ=environ):
+            if on_outcome is not None:
+                on_outcome(outcome)
+        if stop.is_set():
+            return
+        sleep(_seconds_to_next(host, clock(), recheck))
+
+
+def _seconds_to_next(host: Host, now: dt.datetime, recheck: float) -> float:
+    upcoming = [
+        job.next_due_at
+        for job in host.jobs()
+        if job.period is not JobPeriod.NONE and job.next_due_at is not None
+    ]
+    if not upcoming:
+        return recheck
+    return max(0.0, min(recheck, (min(upcoming) - now).total_seconds()))
+
+
+def _not_in_menu(host: Host, registry: Any, channel: str, option: str) -> str | None:
+    """Why ``option`` cannot run for ``channel`` now, or ``None`` when it can."""
+    try:
+        config = host.channel(channel)
+        plugin = registry.get(config.plugin)
+    except LookupError as exc:
+        return str(exc).strip("'\"")
+    menu = [item.key for item in sync_menu(plugin, channel, host.master_product_source())]
+    if option in menu:
+        return None
+    label = option_named(option).label
+    if not plugin.implements(option_named(option).hook):
+        return f"{label} is not supported by {plugin.declaration.display_name}"
+    return (
+        f"{label} is not in the Sync menu of {channel!r} while the Master Product Source "
+        f"is {host.master_product_source()!r}"
+    )

@@ -45,6 +45,10 @@ PROXY_PAGE = (
 )
 
 
+API_ROUTES = Map(V1_RULES, strict_slashes=False)
+ADMIN_ROUTES = Map(ADMIN_RULES, strict_slashes=False)
+
+
 class ConnectionDropped(ConnectionAbortedError):
     """Raised after the sandbox shut the client's connection without an answer."""
 
@@ -67,13 +71,11 @@ class SandboxApp:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.api_routes = Map(V1_RULES, strict_slashes=False)
-        self.admin_routes = Map(ADMIN_RULES, strict_slashes=False)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         if request.path == ADMIN_PREFIX or request.path.startswith(f"{ADMIN_PREFIX}/"):
-            response, _ = self._answer(request, self.admin_routes, ADMIN_HANDLERS)
+            response, _ = self._answer(request, ADMIN_ROUTES, ADMIN_HANDLERS)
         else:
             response = self._serve_api(request, environ)
         response.headers["X-Request-Id"] = uuid.uuid4().hex
@@ -89,7 +91,7 @@ class SandboxApp:
         if admission.refusal is not None:
             response = self._refuse(admission.refusal)
         else:
-            response, stored = self._answer(request, self.api_routes, V1_HANDLERS)
+            response, stored = self._answer(request, API_ROUTES, V1_HANDLERS)
             aftermath = faults.aftermath(endpoint, response.status_code, stored)
             if aftermath is not None:
                 response = self._befall(aftermath, response, endpoint, environ)

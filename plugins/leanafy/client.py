@@ -130,16 +130,16 @@ class LeanafyClient:
         position of each page's last record (the page's cursor).
 
         Records at or before ``after`` (``updated_from`` is inclusive, and a
-        page boundary may be read twice) are dropped.
+        page boundary may be read twice) are dropped; a page with nothing
+        new is not yielded.
         """
         position = after
         since = after.updated_at if after else None
         for listed in self.pages_since(path, params, since, limit=limit):
             fresh = [r for r in listed.records if Cursor.of(r).is_after(position)]
-            last = Cursor.of(listed.records[-1])
-            if last.is_after(position):
-                position = last
-            assert position is not None
+            if not fresh:
+                continue
+            position = Cursor.of(fresh[-1])
             yield fresh, position
 
     def pages_since(

@@ -1,0 +1,101 @@
+"""Running the sandbox: persistence across restarts, the CLI, and the module entry."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from plugins.leanafy.sandbox import SandboxServer
+from plugins.leanafy.sandbox.cli import build_parser
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def test_a_state_file_survives_a_restart(tmp_path, order_body):
+    state_file = tmp_path / "sandbox.json"
+    with SandboxServer(seed="demo", state_path=state_file) as first:
+        created = requests.post(
+            f"{first.base_url}/order", json=order_body("S-1"), headers=first.headers
+        ).json()["payload"]
+        first.warehouse.ship(created["_id"])
+        credentials = first.headers
+
+    with SandboxServer(seed="empty", state_path=state_file) as second:
+        assert second.headers == credentials
+        again = requests.get(
+            f"{second.base_url}/order", params={"_id": created["_id"]}, headers=credentials
+        ).json()["payload"]
+        assert again["status"] == "shipped"
+        assert second.warehouse.item("MUG-WHT-12OZ") is not None
+        later = requests.post(
+            f"{second.base_url}/order", json=order_body("S-2"), headers=credentials
+        ).json()["payload"]
+
+    assert later["code"] == created["code"] + 1
+    assert later["updated_at"] > again["updated_at"]
+    assert json.loads(state_file.read_text())["format"] == "leanafy-sandbox/1"
+
+
+def test_given_credentials_replace_stored_ones(tmp_path):
+    state_file = tmp_path / "sandbox.json"
+    with SandboxServer(state_path=state_file, api_key="k1", api_secret="s1"):
+        pass
+
+    with SandboxServer(state_path=state_file, api_secret="s2") as server:
+        assert (server.api_key, server.api_secret) == ("k1", "s2")
+
+
+def test_credentials_are_generated_when_not_given():
+    first, second = SandboxServer(), SandboxServer()
+
+    assert first.api_key.startswith("sbx_") and first.api_secret
+    assert first.api_key != second.api_key
+
+
+def test_the_parser_takes_the_documented_options():
+    arguments = ["--host", "0.0.0.0", "--port", "9000", "--api-key", "k", "--api-secret", "s"]
+    options = build_parser().parse_args([*arguments, "--seed", "demo", "--state", "demo.json"])
+
+    assert vars(options) == {
+        "host": "0.0.0.0",
+        "port": 9000,
+        "api_key": "k",
+        "api_secret": "s",
+        "seed": "demo",
+        "state_path": "demo.json",
+    }
+
+
+def test_python_dash_m_serves_prints_credentials_and_saves_on_sigterm(tmp_path):
+    state_file = tmp_path / "cli.json"
+    command = [sys.executable, "-m", "plugins.leanafy.sandbox", "--port", "0"]
+    command += ["--seed", "demo", "--state", str(state_file)]
+    process = subprocess.Popen(
+        command, cwd=REPOSITORY, stdout=subprocess.PIPE, text=True, env={"PATH": ""}
+    )
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        banner = "".join(lines)
+        url = re.search(r"serving on (http://\S+)", banner).group(1)
+        key = re.search(r"Api Key:\s+(\S+)", banner).group(1)
+        secret = re.search(r"Api Secret:\s+(\S+)", banner).group(1)
+        me = requests.get(f"{url}/v1/me", headers={"X-API-Key": key, "X-API-Secret": secret})
+        assert me.status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        process.stdout.close()
+
+    saved = json.loads(state_file.read_text())
+    assert saved["credentials"] == {"api_key": key, "api_secret": secret}
+    assert len(saved["items"]) == 8

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from plugins.leanafy.sandbox.testing import sandbox, sandbox_server  # noqa: F401
 from techoms_core.store import SqliteHost
 from tests.host import samples
 

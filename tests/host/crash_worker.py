@@ -1,0 +1,23 @@
+"""Runs one sync option in its own process, so a test can kill it with SIGKILL.
+
+Usage: ``python crash_worker.py DB CHANNEL OPTION``; prints the summary as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from plugins.registry import Registry
+from techoms_core.runner import run_option
+from techoms_core.store import SqliteHost
+
+
+def main(db: str, channel: str, option: str) -> None:
+    with SqliteHost(db) as host:
+        summary = run_option(host, Registry.discover(strict=True), channel, option)
+    print(json.dumps(summary.as_json()))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .bodies import read_arn, read_item, read_order
 from .errors import duplicate_sku, forbidden_warehouse
 from .models import Arn, ArnLine, Item, Order, OrderLine, sku_key
 from .state import SandboxState
-from .validation import FieldErrors, read_arn, read_item, read_order
+from .validation import FieldErrors
 
 
 def check_warehouse(state: SandboxState, warehouse_id: str | None) -> str:

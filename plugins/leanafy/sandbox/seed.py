@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from . import stock
+from .bodies import read_item
 from .intake import build_item
 from .models import Client, Credentials, Warehouse
 from .state import SandboxState
-from .validation import FieldErrors, read_item
+from .validation import FieldErrors
 
 CLIENT = Client(id="65f1c0de0000000000000001", name="Demo Client")
 MAIN_WAREHOUSE = Warehouse(id="65f1c0de00000000000000a1", name="Main Warehouse (Reno)")

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .bodies import read_dimensions, read_weight
 from .models import Order, Shipment, sku_key
 from .state import SandboxState
-from .validation import BodyReader, FieldErrors, read_dimensions, read_weight
+from .validation import BodyReader, FieldErrors
 
 PACKAGE_FIELDS = (
     "tracking_number",

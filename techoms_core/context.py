@@ -33,7 +33,8 @@ class ChannelConfig:
 
     name: str
     plugin: str
-    settings: Mapping[str, Any] = field(factory=dict)
+    # Kept out of repr: a literal secret is stored as the user typed it.
+    settings: Mapping[str, Any] = field(factory=dict, repr=False)
     warehouse: str | None = None
     enabled: bool = True
 

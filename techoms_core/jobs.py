@@ -253,6 +253,8 @@ def _not_in_menu(host: Host, registry: Any, channel: str, option: str) -> str | 
         plugin = registry.get(config.plugin)
     except LookupError as exc:
         return str(exc).strip("'\"")
+    if not config.enabled:
+        return f"channel {channel!r} is disabled"
     menu = [item.key for item in sync_menu(plugin, channel, host.master_product_source())]
     if option in menu:
         return None

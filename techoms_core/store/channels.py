@@ -70,6 +70,7 @@ class ChannelStore(Database):
         with self._write() as connection:
             if _channel_row(connection, name) is not None:
                 raise ChannelExists(name)
+            _refuse_served_warehouse(connection, name, config.warehouse)
             connection.execute(
                 insert(schema.channels).values(
                     name=name,
@@ -90,17 +91,19 @@ class ChannelStore(Database):
         warehouse: str | None = _UNSET,
         enabled: bool | None = None,
     ) -> ChannelConfig:
-        """Change a channel; ``settings`` replaces the stored settings wholesale,
-        ``warehouse=None`` clears the warehouse. Returns the new configuration."""
+        """Change a channel; ``settings`` replaces the stored settings wholesale;
+        ``warehouse`` (omit to keep; ``None`` or ``""`` clears) may not be one
+        another channel serves. Returns the new configuration."""
         values: dict[str, Any] = {}
         if settings is not None:
             values["settings"] = codec.dumps(dict(settings))
         if warehouse is not _UNSET:
-            values["warehouse"] = warehouse
+            values["warehouse"] = (warehouse or "").strip() or None
         if enabled is not None:
             values["enabled"] = enabled
         with self._write() as connection:
             self._require_channel(connection, name)
+            _refuse_served_warehouse(connection, name, values.get("warehouse"))
             if values:
                 connection.execute(
                     update(schema.channels).where(schema.channels.c.name == name).values(values)
@@ -281,6 +284,22 @@ def _master_product_source(connection: Connection) -> str:
     return connection.execute(
         select(schema.account.c.master_product_source).where(schema.account.c.id == 1)
     ).scalar_one()
+
+
+def _refuse_served_warehouse(connection: Connection, name: str, warehouse: str | None) -> None:
+    """One channel per techOMS warehouse, so no record is sent to two WMSs."""
+    if not warehouse:
+        return
+    other = connection.execute(
+        select(schema.channels.c.name).where(
+            schema.channels.c.warehouse == warehouse, schema.channels.c.name != name
+        )
+    ).scalar()
+    if other is not None:
+        raise StoreError(
+            f"warehouse: {warehouse!r} is already served by channel {other!r}; "
+            "a warehouse has one fulfillment channel"
+        )
 
 
 def _channel_row(connection: Connection, name: str) -> Any:

@@ -63,10 +63,9 @@ class SendStore(Database):
         ).scalar()
         if key in ("export-products", "update-products"):
             return _due_products(channel, exported=key == "update-products")
-        if key == "send-shipments":
-            return _ready(schema.shipments, warehouse)
-        if key == "send-receipts":
-            return _ready(schema.receipts, warehouse)
+        if key in ("send-shipments", "send-receipts"):
+            table = schema.shipments if key == "send-shipments" else schema.receipts
+            return _ready(table, warehouse, _served_elsewhere(connection, channel))
         if key == "cancel-shipments":
             table = schema.shipments
             return select(table.c.number, table.c.data).where(
@@ -92,11 +91,26 @@ def _due_products(channel: str, *, exported: bool) -> Select:
     return query.where(or_(sends.c.status.is_(None), sends.c.status == READY))
 
 
-def _ready(table, warehouse: str | None) -> Select:
+def _ready(table, warehouse: str | None, served_elsewhere: list[str]) -> Select:
+    """Records ready for a channel: those of its warehouse; a channel without
+    one takes the warehouses no other channel serves."""
     query = select(table.c.number, table.c.data).where(table.c.status == READY)
     if warehouse:
-        query = query.where(table.c.warehouse == warehouse)
+        return query.where(table.c.warehouse == warehouse)
+    if served_elsewhere:
+        query = query.where(table.c.warehouse.not_in(served_elsewhere))
     return query
+
+
+def _served_elsewhere(connection: Connection, channel: str) -> list[str]:
+    channels = schema.channels
+    return list(
+        connection.execute(
+            select(channels.c.warehouse).where(
+                channels.c.name != channel, channels.c.warehouse.is_not(None)
+            )
+        ).scalars()
+    )
 
 
 def _records(connection: Connection, option: str, rows: list[Any]) -> list[SendRecord]:

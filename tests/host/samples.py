@@ -86,5 +86,7 @@ def received(number: str, *lines: tuple[str, int], version: str = "v1") -> Recei
     )
 
 
-def channel(name: str = "wms", plugin: str = "fake", **settings) -> ChannelConfig:
-    return ChannelConfig(name=name, plugin=plugin, settings=settings, warehouse=WAREHOUSE)
+def channel(
+    name: str = "wms", plugin: str = "fake", *, warehouse: str | None = WAREHOUSE, **settings
+) -> ChannelConfig:
+    return ChannelConfig(name=name, plugin=plugin, settings=settings, warehouse=warehouse)

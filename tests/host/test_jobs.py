@@ -66,6 +66,15 @@ def test_product_jobs_follow_the_master_product_source(setup, clock):
     assert host.runs() == []
 
 
+def test_a_disabled_channel_runs_no_job(setup, clock):
+    host, registry = setup
+    set_job(host, registry, "wms", "send-shipments", "5m", now=clock())
+    host.update_channel("wms", enabled=False)
+    [outcome] = run_due(host, registry, now=clock())
+    assert (outcome.status, outcome.message) == ("not run", "not run: channel 'wms' is disabled")
+    assert host.runs() == []
+
+
 def test_due_time_logic(setup, clock):
     host, registry = setup
     start = clock()

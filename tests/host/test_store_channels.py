@@ -19,7 +19,16 @@ def test_channel_settings_are_stored_as_given(host):
     assert stored.warehouse == "MAIN" and stored.enabled
     with pytest.raises(ChannelExists):
         host.add_channel(config)
-    assert "s3cret" not in repr(host)
+    assert "s3cret" not in repr(stored) and "s3cret" not in repr(host)
+
+
+def test_a_warehouse_has_one_channel(wms):
+    with pytest.raises(StoreError, match="already served by channel 'wms'"):
+        wms.add_channel(samples.channel("other"))
+    wms.add_channel(samples.channel("other", warehouse=None))
+    with pytest.raises(StoreError, match="already served"):
+        wms.update_channel("other", warehouse="MAIN")
+    assert wms.update_channel("other", warehouse=" EAST ").warehouse == "EAST"
 
 
 def test_update_and_delete_a_channel(wms):

@@ -61,6 +61,13 @@ def test_send_results_bind_remote_ids_or_keep_the_error(wms):
     assert wms.count_to_send("wms", "send-shipments") == 2
 
 
+def test_a_channel_without_warehouse_takes_the_unserved_ones(wms):
+    wms.add_channel(samples.channel("any", warehouse=None))
+    wms.load_shipments([samples.shipment("S-1"), samples.shipment("S-2", warehouse="EAST")])
+    assert [s.number for s in wms.records_to_send("any", "send-shipments", limit=9)] == ["S-2"]
+    assert [s.number for s in wms.records_to_send("wms", "send-shipments", limit=9)] == ["S-1"]
+
+
 def test_products_export_once_and_update_after_a_change(wms):
     wms.load_products([samples.product("A"), samples.product("B")])
     _send(

@@ -2,13 +2,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint format clean
+.PHONY: demo test lint format clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The whole story on a local Leanafy sandbox (a fresh venv is made first if needed).
+demo: $(STAMP)
+	$(VENV)/bin/techoms demo
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,64 @@
+"""The ``techoms`` command: the reference host's command line (spec §9).
+
+Each command group lives in its own module and is registered on :data:`main`
+below. Every command prints through :class:`~techoms_core.cli.output.Output`,
+which masks secret values, and fails with exit status 1 and a message naming
+what to fix (:class:`~techoms_core.cli.app.TechomsGroup`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from techoms_core.cli import (
+    channels,
+    demo,
+    jobs,
+    log,
+    mapping,
+    plugins,
+    records,
+    sandbox,
+    sync,
+)
+from techoms_core.cli.app import CliState, TechomsGroup
+from techoms_core.cli.new_plugin import new_plugin
+from techoms_core.store import DB_ENV_VAR
+
+
+@click.group(cls=TechomsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=DB_ENV_VAR,
+    show_envvar=True,
+    help="The techOMS database (SQLite). Default: techoms.db in your user data directory.",
+)
+@click.version_option(package_name="techoms-channels")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """techOMS fulfillment channels: the reference host.
+
+    techOMS keeps products, shipments and receipts; a channel connects it to a
+    warehouse management system (WMS) such as Leanafy. Start with:
+
+    \b
+      techoms demo                          the whole story on a local sandbox
+      techoms plugins                       which channel plugins are installed
+      techoms channel add NAME --plugin KEY --set field=value ...
+      techoms menu NAME                     what the channel can sync
+      techoms sync NAME OPTION              run one sync option now
+    """
+    state = ctx.ensure_object(CliState)
+    if state.db is None:
+        state.db = db
+    ctx.call_on_close(state.close)
+
+
+for module in (channels, sync, records, mapping, jobs, log, plugins, sandbox, demo):
+    module.register(main)
+main.add_command(new_plugin)
+
+__all__ = ["CliState", "main"]

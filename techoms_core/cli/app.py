@@ -1,0 +1,173 @@
+"""The CLI's shared state and its one place for turning errors into exit codes.
+
+Every command receives a :class:`CliState` (``@pass_state``): the output with
+secret masking, the host (the SQLite store, opened on first use) and the
+plugin registry (discovered on first use). Tests and embedders may hand in
+their own registry or host through ``CliRunner.invoke(main, obj=CliState(...))``.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+from plugins.registry import Registry, UnknownPlugin
+from techoms_core.cli.output import Output
+from techoms_core.context import ChannelConfig
+from techoms_core.host import HostError
+from techoms_core.loading import LoadError
+from techoms_core.mappings import MappingError
+from techoms_core.menu import NotInMenu
+from techoms_core.options import UnknownOption
+from techoms_core.plugin import ChannelPlugin, NotSupported
+from techoms_core.secrets import Secret
+from techoms_core.settings import SettingsError
+from techoms_core.settings.validation import ENV_PREFIX
+from techoms_core.store import SqliteHost, open_host
+
+#: Set to 1 to print the traceback of an unexpected error (secrets still masked).
+DEBUG_ENV_VAR = "TECHOMS_DEBUG"
+
+#: Errors that are the user's to fix: printed as one clear message, exit 1.
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
+    HostError,
+    SettingsError,
+    LoadError,
+    MappingError,
+    NotSupported,
+    NotInMenu,
+    UnknownOption,
+    UnknownPlugin,
+)
+
+
+class CommandFailed(click.ClickException):
+    """A command that ran but did not succeed: its message is already worded
+    for the user, and the exit status is 1."""
+
+    exit_code = 1
+
+
+class CliState:
+    """What every command works with.
+
+    :param db: the database path (``--db`` / ``TECHOMS_DB``); ``None`` for the
+        default in the user's data directory.
+    :param registry: the plugins; discovered from entry points when ``None``.
+    :param host: an open host to use instead of opening ``db``.
+    :param environ: where ``env:VAR`` settings are read (``os.environ``).
+    """
+
+    def __init__(
+        self,
+        db: Path | None = None,
+        *,
+        registry: Registry | None = None,
+        host: SqliteHost | None = None,
+        environ: Mapping[str, str] | None = None,
+        output: Output | None = None,
+    ) -> None:
+        self.db = db
+        self._registry = registry
+        self._host = host
+        self._owns_host = host is None
+        self.environ = os.environ if environ is None else environ
+        self.output = output
+
+    @property
+    def out(self) -> Output:
+        if self.output is None:
+            self.output = Output()
+        return self.output
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = Registry.discover()
+        return self._registry
+
+    @property
+    def host(self) -> SqliteHost:
+        if self._host is None:
+            self._host = open_host(self.db)
+            self._owns_host = True
+        return self._host
+
+    def close(self) -> None:
+        if self._host is not None and self._owns_host:
+            self._host.close()
+            self._host = None
+
+    def channel(self, name: str) -> tuple[ChannelConfig, ChannelPlugin]:
+        """The channel ``name`` and its plugin; its stored secrets are
+        registered for masking before anything else can print them."""
+        config = self.host.channel(name)
+        plugin = self.registry.get(config.plugin)
+        self.remember_secrets(plugin, config.settings)
+        return config, plugin
+
+    def remember_secrets(self, plugin: ChannelPlugin, settings: Mapping[str, Any]) -> None:
+        """Mask, in all output from now on, the values of ``plugin``'s secret
+        settings found in ``settings``, and what their ``env:VAR`` references read."""
+        values: list[Any] = []
+        for key in plugin.declaration.settings.secret_keys():
+            value = settings.get(key)
+            text = value.reveal() if isinstance(value, Secret) else value
+            if isinstance(text, str) and text.strip().startswith(ENV_PREFIX):
+                # The reference itself is no secret; what it reads is.
+                text = self.environ.get(text.strip().removeprefix(ENV_PREFIX))
+            values.append(text)
+        self.out.add_secrets(value for value in values if isinstance(value, str))
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+class TechomsGroup(click.Group):
+    """The root command group: every error of every command ends here.
+
+    Errors the user can fix print as one masked message (every problem listed)
+    and exit 1. Unexpected errors print their type and message, masked; the
+    traceback only with ``TECHOMS_DEBUG=1``, and masked too. A traceback never
+    reaches the terminal unmasked.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except EXPECTED_ERRORS as exc:
+            _print_problems(_output(ctx), exc)
+        except KeyboardInterrupt:
+            _output(ctx).error("interrupted")
+            raise click.exceptions.Exit(130) from None
+        except Exception as exc:
+            out = _output(ctx)
+            out.error(f"unexpected {type(exc).__name__}: {exc}")
+            if os.environ.get(DEBUG_ENV_VAR) == "1":
+                out.err.print(traceback.format_exc(), markup=False)
+            else:
+                out.note(f"(set {DEBUG_ENV_VAR}=1 to see the traceback)")
+        raise click.exceptions.Exit(1)
+
+
+def _output(ctx: click.Context) -> Output:
+    state = ctx.find_object(CliState)
+    return state.out if state is not None else Output()
+
+
+def _print_problems(out: Output, exc: BaseException) -> None:
+    problems = getattr(exc, "problems", None)
+    if isinstance(exc, UnknownOption) or not problems:
+        out.error(str(exc))
+        return
+    count = len(problems)
+    out.error(f"{count} problem{'s' if count != 1 else ''}:")
+    for problem in problems:
+        out.err.print(f"  - {problem}", markup=False)

@@ -1,0 +1,230 @@
+"""``techoms load`` and ``techoms show``: the techOMS side's records.
+
+``load`` reads a JSON array in the load format of spec §9 (see
+:mod:`techoms_core.loading`), checks the whole file and loads all of it or
+nothing. ``show`` prints what the host holds, with the states the syncs moved
+the records to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from techoms_core.cli.app import CliState, pass_state
+from techoms_core.cli.output import plain
+from techoms_core.loading import FORMATS, LoadError, read_load_file
+from techoms_core.store import LoadConflict
+
+SHOW_KINDS = ("products", "shipments", "receipts", "inventory")
+_SINGULAR = {"products": "product", "shipments": "shipment", "receipts": "receipt"}
+
+
+@click.command("load")
+@click.argument("kind", type=click.Choice(list(FORMATS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was loaded as JSON.")
+@pass_state
+def load(state: CliState, kind: str, file: Path, as_json: bool) -> None:
+    """Load products, shipments or receipts from FILE, a JSON array.
+
+    The whole file is checked first; if any record is bad, every problem is
+    listed, each naming the record's index (from 0), its key and the field,
+    and nothing is loaded. Records already held are updated while they have
+    not been sent; a record that conflicts with what was sent is refused.
+
+    \b
+    Record formats (spec §9):
+      product   sku, name, description, uom, [barcode, weight {value, unit},
+                dimensions {length, width, height, unit}]
+      shipment  number, order_number, warehouse, order_type B2C|B2B, carrier,
+                service, ship_to {name, company, address1, address2, city,
+                state, state_code, postal_code, country, country_code, phone,
+                email, residential}, lines [{line_number, sku, quantity,
+                references}], references {code: value}, [due_date, instructions]
+      receipt   number, po_number, warehouse, supplier {code, name},
+                expected_date, lines [{line_number, sku, quantity, unit_cost,
+                lot_number}], references, [instructions]
+    """
+    try:
+        records = read_load_file(kind, file)
+    except LoadError as error:
+        _refuse(state, file, [str(problem) for problem in error.problems])
+    loader = {
+        "products": state.host.load_products,
+        "shipments": state.host.load_shipments,
+        "receipts": state.host.load_receipts,
+    }[kind]
+    try:
+        report = loader(records)
+    except LoadConflict as conflict:
+        _refuse(state, file, [_conflict_line(kind, problem) for problem in conflict.problems])
+    if as_json:
+        state.out.json(
+            {
+                "kind": kind,
+                "file": str(file),
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            }
+        )
+        return
+    noun = kind if len(records) != 1 else _SINGULAR[kind]
+    state.out.out.print(
+        f"Loaded {len(records)} {noun} from {file}: {report.created} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged."
+    )
+
+
+def _refuse(state: CliState, file: Path, lines: list[str]) -> None:
+    count = len(lines)
+    state.out.error(f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was loaded.")
+    for line in lines:
+        state.out.err.print(plain(f"  {line}"))
+    raise click.exceptions.Exit(1)
+
+
+def _conflict_line(kind: str, problem: Any) -> str:
+    where = f"record {problem.index} ({_SINGULAR[kind]} {problem.key})"
+    return (
+        f"{where}: {problem.field}: {problem.message}"
+        if problem.field
+        else (f"{where}: {problem.message}")
+    )
+
+
+@click.command("show")
+@click.argument("kind", type=click.Choice(SHOW_KINDS))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON array (the load format + states)."
+)
+@click.option("--warehouse", help="Inventory: only this warehouse.")
+@pass_state
+def show(state: CliState, kind: str, as_json: bool, warehouse: str | None) -> None:
+    """Show the products, shipments, receipts or inventory techOMS holds.
+
+    Shipments show their status (ready, sent, shipped, cancelled), packages
+    and shipped quantities, and the short-shipped updates kept for review;
+    receipts show received quantities, lots and unit costs; inventory shows
+    on hand, allocated and available per warehouse and SKU. ``--json`` prints
+    records in the load format plus these states.
+    """
+    host = state.host
+    if kind == "products":
+        rows = host.product_rows()
+    elif kind == "shipments":
+        rows = host.shipment_rows()
+    elif kind == "receipts":
+        rows = host.receipt_rows()
+    else:
+        rows = host.inventory_rows(warehouse)
+    if as_json:
+        state.out.json(rows)
+        return
+    table = {
+        "products": _products_table,
+        "shipments": _shipments_table,
+        "receipts": _receipts_table,
+        "inventory": _inventory_table,
+    }[kind](rows)
+    state.out.out.print(table)
+    if kind == "shipments":
+        _print_review(state)
+
+
+def _products_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("SKU", "Name", "UOM", "Description", "Barcode", title="Products")
+    for row in rows:
+        table.add_row(
+            *(plain(row.get(k)) for k in ("sku", "name", "uom", "description", "barcode"))
+        )
+    return table
+
+
+def _shipments_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("Number", "Order", "Warehouse", "Status", "Lines (shipped/ordered)", "Packages")
+    for row in rows:
+        lines = ", ".join(
+            f"{line.get('sku')} {_shipped(line.get('shipped_quantity'))}/{line.get('quantity')}"
+            for line in row.get("lines", [])
+        )
+        packages = "; ".join(_package(p) for p in row.get("packages") or [])
+        table.add_row(
+            plain(row.get("number")),
+            plain(row.get("order_number")),
+            plain(row.get("warehouse")),
+            _status(row.get("status")),
+            plain(lines),
+            plain(packages or "-"),
+        )
+    return table
+
+
+def _receipts_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("Number", "PO", "Warehouse", "Status", "Lines (received/expected, lot, cost)")
+    for row in rows:
+        lines = "; ".join(
+            f"{line.get('sku')} {_shipped(line.get('received_quantity'))}/{line.get('quantity')}"
+            + (f" lot {line['lot_number']}" if line.get("lot_number") else "")
+            + (f" @ {line['unit_cost']}" if line.get("unit_cost") is not None else "")
+            for line in row.get("lines", [])
+        )
+        table.add_row(
+            plain(row.get("number")),
+            plain(row.get("po_number")),
+            plain(row.get("warehouse")),
+            _status(row.get("status")),
+            plain(lines),
+        )
+    return table
+
+
+def _inventory_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("Warehouse", "SKU", "On hand", "Allocated", "Available", title="Inventory")
+    for row in rows:
+        table.add_row(
+            *(plain(row.get(k)) for k in ("warehouse", "sku", "on_hand", "allocated", "available"))
+        )
+    return table
+
+
+def _package(package: dict[str, Any]) -> str:
+    parts = ("carrier", "service", "tracking_number")
+    return " ".join(str(package[k]) for k in parts if package.get(k)) or "?"
+
+
+def _shipped(quantity: Any) -> str:
+    return "-" if quantity is None else str(quantity)
+
+
+def _status(status: Any) -> Text:
+    style = {"shipped": "green", "received": "green", "cancelled": "red", "sent": "cyan"}
+    return Text(str(status or "-"), style=style.get(str(status), ""))
+
+
+def _print_review(state: CliState) -> None:
+    """Short-shipped updates are never applied automatically: list them."""
+    items = state.host.review_items()
+    if not items:
+        return
+    state.out.out.print(f"\nKept for review ({len(items)}): short-shipped, not applied")
+    for item in items:
+        state.out.out.print(plain("  " + review_line(item)))
+
+
+def review_line(item: dict[str, Any]) -> str:
+    """One review item in a line: shipment, channel, and why it waits."""
+    number = item.get("shipment_number") or item.get("key")
+    channel = f" ({item['channel']})" if item.get("channel") else ""
+    status = f" [{item['status']}]" if item.get("status") else ""
+    return f"{number}{channel}{status}: {item.get('reason') or 'short-shipped'}"
+
+
+def register(group: click.Group) -> None:
+    group.add_command(load)
+    group.add_command(show)

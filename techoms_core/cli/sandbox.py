@@ -1,0 +1,79 @@
+"""``techoms sandbox``: serve the Leanafy sandbox in the foreground."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from techoms_core.cli.app import CliState, pass_state
+
+
+@click.command("sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, help="Port (0 picks a free one).")
+@click.option(
+    "--api-key",
+    envvar="LEANAFY_SANDBOX_API_KEY",
+    show_envvar=True,
+    help="The Api Key the sandbox accepts (default: generated and printed).",
+)
+@click.option(
+    "--api-secret",
+    envvar="LEANAFY_SANDBOX_API_SECRET",
+    show_envvar=True,
+    help="The Api Secret the sandbox accepts (default: generated and printed).",
+)
+@click.option(
+    "--seed",
+    type=click.Choice(["empty", "demo"]),
+    default="empty",
+    show_default=True,
+    help="Initial data: 'demo' adds a small catalogue with stock in two warehouses.",
+)
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the sandbox's data in this JSON file, so it survives a restart.",
+)
+@pass_state
+def sandbox(
+    state: CliState,
+    host: str,
+    port: int,
+    api_key: str | None,
+    api_secret: str | None,
+    seed: str,
+    state_file: Path | None,
+) -> None:
+    """Serve a Leanafy sandbox: Leanafy's API (as this project models it) on
+    your machine, for trying every flow without a Leanafy account.
+
+    Point a channel at it with the URL and credentials it prints:
+
+    \b
+      techoms sandbox --seed demo --api-key dev-key --api-secret dev-secret
+      techoms channel add dev --plugin leanafy --set api_url=http://127.0.0.1:8765 \\
+        --set api_key=dev-key --set api_secret=dev-secret \\
+        --set warehouse_id=65f1c0de00000000000000a1
+
+    Credentials you give are masked in what it prints; generated ones are
+    shown once, since you need them. Stops on Ctrl-C or SIGTERM.
+    """
+    from plugins.leanafy.sandbox import serve
+
+    state.out.add_secrets([api_key, api_secret])
+    serve(
+        host=host,
+        port=port,
+        api_key=api_key,
+        api_secret=api_secret,
+        seed=seed,
+        state_path=state_file,
+        out=state.out.out.file,
+    )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(sandbox)

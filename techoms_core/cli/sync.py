@@ -1,0 +1,196 @@
+"""``techoms sync NAME OPTION``: run one sync option of one channel now.
+
+The CLI hands the run to :func:`techoms_core.runner.run_option`, which reads
+from the host, calls the plugin in batches and records one result per record;
+this module only shows its progress and its summary.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from techoms_core.cli.app import CliState, CommandFailed, pass_state
+from techoms_core.cli.output import plain
+from techoms_core.models import Status
+from techoms_core.runner import RunRefused, RunSummary, run_option
+
+STATUS_STYLE = {"ok": "green", "skipped": "cyan", "warning": "yellow", "failed": "red"}
+#: Runs with more records than this list only the records that were not ``ok``.
+LIST_ALL_UP_TO = 25
+
+
+class ProgressBar:
+    """The runner's progress callback, drawn as a rich progress bar on stderr."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task: Any = None
+
+    def start(self, total: int | None, description: str) -> None:
+        if self._task is None:
+            self._progress.start()
+            self._task = self._progress.add_task(description, total=total)
+        else:
+            self._progress.update(self._task, total=total, description=description)
+
+    def advance(self, count: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, count)
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """An Event set by SIGTERM or SIGINT: the runner then finishes its current
+    batch or page and returns, instead of dying mid-batch."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def request_stop(signum: int, frame: Any) -> None:
+        stop.set()
+
+    for sig in previous:
+        signal.signal(sig, request_stop)
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run_with_progress(
+    state: CliState, channel: str, option: str, *, dry_run: bool, show_progress: bool
+) -> RunSummary:
+    """Run ``option`` for ``channel`` through the runner, with a progress bar
+    on stderr (unless ``show_progress`` is false) and stop-on-signal."""
+    bar = ProgressBar(state.out.err) if show_progress else None
+    try:
+        with stop_on_signals() as stop:
+            return run_option(
+                state.host,
+                state.registry,
+                channel,
+                option,
+                dry_run=dry_run,
+                progress=bar,
+                stop=stop,
+                environ=state.environ,
+            )
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+@click.command("sync")
+@click.argument("name")
+@click.argument("option")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent or applied; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--all", "list_all", is_flag=True, help="List every record, ok ones included.")
+@pass_state
+def sync(
+    state: CliState, name: str, option: str, dry_run: bool, as_json: bool, list_all: bool
+) -> None:
+    """Run sync OPTION of channel NAME now, e.g. ``techoms sync east send-shipments``.
+
+    OPTION is one of the channel's Sync menu (``techoms menu NAME``). Every
+    record ends ok, skipped, warning or failed, with the reason; one bad
+    record never stops the others. A progress bar runs on stderr, then a
+    summary by status. Ctrl-C or SIGTERM finishes the current batch and stops.
+
+    Exit status 1 when the run could not start or stopped early, or when any
+    record failed.
+    """
+    state.channel(name)
+    try:
+        summary = run_with_progress(state, name, option, dry_run=dry_run, show_progress=not as_json)
+    except RunRefused as refused:
+        raise CommandFailed(str(refused)) from None
+    if as_json:
+        state.out.json(summary_json(summary))
+    else:
+        print_summary(state, summary, list_all=list_all)
+    if not summary.succeeded:
+        raise click.exceptions.Exit(1)
+
+
+def summary_json(summary: RunSummary) -> dict[str, Any]:
+    """The ``--json`` object of spec §9: channel, option, counts, records."""
+    document = dict(summary.as_json())
+    document.setdefault("channel", summary.channel)
+    document.setdefault("option", summary.option)
+    document["counts"] = {status.value: summary.counts.get(status.value, 0) for status in Status}
+    return document
+
+
+def print_summary(state: CliState, summary: RunSummary, *, list_all: bool = False) -> None:
+    """The human summary: what ran, how it ended, counts and records by status."""
+    out = state.out.out
+    dry = " (dry run: nothing was written)" if summary.dry_run else ""
+    run = f", run {summary.run_id}" if summary.run_id else ""
+    out.print(f"[bold]{summary.option}[/] on {summary.channel}: {summary.status}{run}{dry}")
+    if summary.message:
+        out.print(plain(f"  {summary.message}"))
+    counts = Table(show_header=True, box=None, pad_edge=False)
+    for status in Status:
+        counts.add_column(status.value, justify="right", style=STATUS_STYLE[status.value])
+    counts.add_row(*(str(summary.counts.get(status.value, 0)) for status in Status))
+    out.print(counts)
+    records = list(summary.records)
+    shown = (
+        records
+        if list_all or len(records) <= LIST_ALL_UP_TO
+        else [r for r in records if str(r.status) != Status.OK]
+    )
+    if shown:
+        out.print(records_table(shown))
+    if len(shown) < len(records):
+        out.print(f"  ({len(records) - len(shown)} ok records not listed; --all lists them)")
+
+
+def records_table(records: list[Any]) -> Table:
+    """Per-record results: key, status, field and message."""
+    table = Table("Key", "Status", "Field", "Message")
+    for record in records:
+        status = str(record.status)
+        table.add_row(
+            plain(record.key),
+            Text(status, style=STATUS_STYLE.get(status, "")),
+            plain(getattr(record, "field", None) or ""),
+            plain(record.message or ""),
+        )
+    return table
+
+
+def register(group: click.Group) -> None:
+    group.add_command(sync)

@@ -4,7 +4,7 @@ from any logger), a result, a health report, an exception or a cassette."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -69,7 +69,8 @@ class LeakChecks(ConformanceBase):
         shown: Shown = []
         with self.open_channel(wms, settings) as context:
             shown.append((f"{label}: repr(context)", repr(context)))
-            shown += _outcome(f"{label}: health_check", self.hooks.call, "health_check", context)
+            health = lambda: self.hooks.call("health_check", context=context)  # noqa: E731
+            shown += _outcome(f"{label}: health_check", health)
             for option in implemented_options(type(self).plugin):
                 shown += self.visit(option, wms, context, label)
         return shown
@@ -83,16 +84,16 @@ class LeakChecks(ConformanceBase):
                 batch = [*self.sample_records(option, wms)]
                 with contextlib.suppress(NotImplementedError):
                     batch.append(self.refused_record(option, wms))
-                return _outcome(where, self.hooks.send, option, context, batch)
-            return _outcome(where, self.hooks.receive, option, context, None)
+                return _outcome(where, lambda: self.hooks.send(option, context, batch))
+            return _outcome(where, lambda: self.hooks.receive(option, context, None))
         except NotImplementedError as missing:
             return [(f"{where}: not run", str(missing))]
 
 
-def _outcome(where: str, call, *args: Any) -> Shown:
-    """What ``call(*args)`` shows: each item it returns or yields, or its error."""
+def _outcome(where: str, call: Callable[[], Any]) -> Shown:
+    """What ``call()`` shows: each item it returns or yields, or its error."""
     try:
-        result = call(*args)
+        result = call()
         items = list(result) if result is not None and not hasattr(result, "checks") else [result]
     except Exception as error:
         return [(f"{where} raised", f"{type(error).__name__}: {error} {error!r}")]

@@ -3,9 +3,9 @@
 Leanafy answers one row per SKU, warehouse and lot, in base units. The rows of
 the channel's warehouse are summed over lots per SKU, across every page, so
 each SKU appears once in the whole snapshot. Memory stays small for a large
-warehouse: rows are kept as three integers under their (SKU, lot) key, and a
-row read twice (it changed while the list was read, so it moved to a later
-page) replaces its earlier reading instead of counting twice.
+warehouse: each row is kept as three integers under one "SKU + lot" string,
+and a row read twice (it changed while the list was read, so it moved to a
+later page) replaces its earlier reading instead of counting twice.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.settings_view import ChannelView
-from techoms_core.models import InventoryLevel, Page, RecordResult, sku_key
+from techoms_core.models import InventoryLevel, Page, RecordResult
 
 if TYPE_CHECKING:
     from techoms_core.context import ChannelContext
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 LEVELS_PER_PAGE = 500
 
 Quantities = tuple[int, int, int]
+_UNIT_SEPARATOR = "\x1f"
 QUANTITY_FIELDS = (
     wire.InventoryRow.ON_HAND,
     wire.InventoryRow.ALLOCATED,
@@ -54,8 +55,10 @@ def channel_warehouse(context: ChannelContext, client: LeanafyClient) -> str:
 def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[InventoryLevel]]:
     """The warehouse's levels, summed over lots, in pages of :data:`LEVELS_PER_PAGE`."""
     warehouse = channel_warehouse(context, client)
-    rows: dict[tuple[str, str], Quantities] = {}
-    spelling: dict[str, str] = {}
+    # One entry per (SKU, lot): "SKU<US>lot" -> (on_hand, allocated, available).
+    # Leanafy spells a SKU the same way on every row of its item, so the SKU
+    # as sent is its identity here.
+    rows: dict[str, Quantities] = {}
     problems: list[RecordResult] = []
     # Rows have no _id: a row read twice at a page boundary replaces itself.
     pages = client.pages_since(wire.Path.INVENTORY, {}, None, limit=wire.MAX_PAGE_SIZE)
@@ -68,9 +71,8 @@ def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[In
                 problems.append(reading)
                 continue
             sku = str(row[wire.InventoryRow.SKU]).strip()
-            spelling.setdefault(sku_key(sku), sku)
-            rows[(sku_key(sku), str(row.get(wire.InventoryRow.LOT_NUMBER) or ""))] = reading
-    yield from _pages(_summed(rows), spelling, problems)
+            rows[f"{sku}{_UNIT_SEPARATOR}{row.get(wire.InventoryRow.LOT_NUMBER) or ''}"] = reading
+    yield from _pages(_summed(rows), problems)
 
 
 def _reading(row: dict[str, Any]) -> Quantities | RecordResult:
@@ -82,10 +84,11 @@ def _reading(row: dict[str, Any]) -> Quantities | RecordResult:
     return (values[0], values[1], values[2])
 
 
-def _summed(rows: dict[tuple[str, str], Quantities]) -> dict[str, list[int]]:
+def _summed(rows: dict[str, Quantities]) -> dict[str, list[int]]:
     totals: dict[str, list[int]] = {}
-    for (key, _lot), (on_hand, allocated, available) in rows.items():
-        total = totals.setdefault(key, [0, 0, 0])
+    while rows:  # emptied as it goes, so the per-lot and per-SKU maps never both peak
+        key, (on_hand, allocated, available) = rows.popitem()
+        total = totals.setdefault(key.partition(_UNIT_SEPARATOR)[0], [0, 0, 0])
         total[0] += on_hand
         total[1] += allocated
         total[2] += available
@@ -93,16 +96,16 @@ def _summed(rows: dict[tuple[str, str], Quantities]) -> dict[str, list[int]]:
 
 
 def _pages(
-    totals: dict[str, list[int]], spelling: dict[str, str], problems: list[RecordResult]
+    totals: dict[str, list[int]], problems: list[RecordResult]
 ) -> Iterator[Page[InventoryLevel]]:
     batch: list[InventoryLevel] = []
-    for key, (on_hand, allocated, available) in totals.items():
+    for sku, (on_hand, allocated, available) in totals.items():
         try:
             level = InventoryLevel(
-                sku=spelling[key], on_hand=on_hand, allocated=allocated, available=available
+                sku=sku, on_hand=on_hand, allocated=allocated, available=available
             )
         except ValueError as error:
-            problems.append(RecordResult.failed(spelling[key], f"Leanafy level refused: {error}"))
+            problems.append(RecordResult.failed(sku, f"Leanafy level refused: {error}"))
             continue
         batch.append(level)
         if len(batch) >= LEVELS_PER_PAGE:

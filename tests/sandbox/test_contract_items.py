@@ -189,6 +189,9 @@ def test_list_defaults_to_page_1_limit_100(sandbox, sandbox_http):
         ({"updated_from": "2024-01-01T00:00:00"}, "updated_from"),
         ({"sku": [f"S{n}" for n in range(101)]}, "sku"),
         ({"updatedFrom": "2024-01-01"}, "updatedFrom"),
+        ({"limit": "\u00b2"}, "limit"),
+        ({"page": "9" * 5000}, "page"),
+        ({"updated_from": "0001-01-01T00:00:00+01:00"}, "updated_from"),
     ],
 )
 def test_bad_list_parameters_are_422(sandbox, sandbox_http, params, field):

@@ -8,6 +8,7 @@ more than 100 times or a value that does not parse is a 422 naming the parameter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,9 @@ from .validation import OBJECT_ID, FieldErrors, parse_day, parse_instant
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 MAX_VALUES = 100
+MAX_PAGE = 10**9
+DEFAULTS = {"page": 1, "limit": DEFAULT_LIMIT}
+DIGITS = re.compile(r"^[0-9]{1,10}$")
 
 Record = TypeVar("Record")
 
@@ -46,12 +50,14 @@ def _single(args: MultiDict[str, str], name: str, errors: FieldErrors) -> str | 
     return values[0] if values else None
 
 
-def _bounded_int(text: str | None, name: str, low: int, high: int, errors: FieldErrors) -> int:
+def _bounded_int(args: MultiDict[str, str], name: str, high: int, errors: FieldErrors) -> int:
+    """A page or limit: absent gives the default, anything but 1 to ``high`` is a 422."""
+    text = _single(args, name, errors)
     if text is None:
-        return low if name == "page" else DEFAULT_LIMIT
-    if not text.isdigit() or not low <= int(text) <= high:
-        errors.add(name, f"must be an integer from {low} to {high}")
-        return low
+        return DEFAULTS[name]
+    if not DIGITS.match(text) or not 1 <= int(text) <= high:
+        errors.add(name, f"must be an integer from 1 to {high}")
+        return DEFAULTS[name]
     return int(text)
 
 
@@ -65,8 +71,8 @@ def parse_list_query(
         if name not in ("page", "limit", "updated_from", *repeatable, *days):
             errors.add(name, "unknown parameter")
     query = ListQuery(
-        page=_bounded_int(_single(args, "page", errors), "page", 1, 10**9, errors),
-        limit=_bounded_int(_single(args, "limit", errors), "limit", 1, MAX_LIMIT, errors),
+        page=_bounded_int(args, "page", MAX_PAGE, errors),
+        limit=_bounded_int(args, "limit", MAX_LIMIT, errors),
     )
     updated_from = _single(args, "updated_from", errors)
     if updated_from is not None:
@@ -158,7 +164,7 @@ def get_item(state: SandboxState, args: MultiDict[str, str]) -> dict[str, Any]:
         return item.to_wire()
 
 
-def list_items(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any], dict]:
+def list_items(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any], dict[str, Any]]:
     """``GET /v1/items``."""
     query = parse_list_query(args, repeatable=("sku",))
     skus = {sku_key(s) for s in query.values.get("sku", [])}
@@ -169,7 +175,9 @@ def list_items(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any
         return [item.to_wire() for item in items], meta
 
 
-def list_inventory(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any], dict]:
+def list_inventory(
+    state: SandboxState, args: MultiDict[str, str]
+) -> tuple[list[Any], dict[str, Any]]:
     """``GET /v1/inventory``: one row per SKU, warehouse and lot, in base units."""
     query = parse_list_query(args, repeatable=("sku",))
     skus = {sku_key(s) for s in query.values.get("sku", [])}
@@ -200,7 +208,7 @@ def get_order(state: SandboxState, args: MultiDict[str, str]) -> dict[str, Any]:
         return order.to_wire()
 
 
-def list_orders(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any], dict]:
+def list_orders(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any], dict[str, Any]]:
     """``GET /v1/orders`` with ``_ids``, ``status``, ``primary_reference_number``,
     ``shipped_date_from``/``shipped_date_to`` (the UTC date of ``shipped_at``)."""
     query = parse_list_query(
@@ -240,7 +248,7 @@ def get_arn(state: SandboxState, args: MultiDict[str, str]) -> dict[str, Any]:
         return arn.to_wire()
 
 
-def list_arns(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any], dict]:
+def list_arns(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any], dict[str, Any]]:
     """``GET /v1/arns`` with ``status`` and ``primary_reference_number``."""
     query = parse_list_query(args, repeatable=("status", "primary_reference_number"))
     statuses = _status_filter(query, ARN_STATUSES)

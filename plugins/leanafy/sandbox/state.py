@@ -36,7 +36,8 @@ DOCUMENT_FORMAT = "leanafy-sandbox/1"
 
 def format_timestamp(moment: datetime) -> str:
     """RFC 3339 UTC with microseconds: ``2024-05-01T12:00:00.000001Z``."""
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return f"{utc.isoformat(timespec='microseconds')}Z"
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -211,9 +211,10 @@ class RunMessage:
 class Host(Protocol):
     """Everything the runner and the job scheduler need from a techOMS.
 
-    Implementations must be safe to use from one thread at a time per
-    instance; several processes may use the same data at once (the run lock
-    keeps them from running the same (channel, option) together).
+    Calls come from one thread at a time, except :meth:`refresh_lock`, which
+    the runner's heartbeat thread calls while the run goes on. Several
+    processes may use the same data at once (the run lock keeps them from
+    running the same (channel, option) together).
     """
 
     # -- account, channels, mappings -----------------------------------------
@@ -365,7 +366,8 @@ class Host(Protocol):
         ...
 
     def refresh_lock(self, name: str, holder: LockHolder, ttl: dt.timedelta) -> None:
-        """Extend a lock this holder owns (the runner's heartbeat).
+        """Extend a lock this holder owns (the runner's heartbeat thread calls
+        it every quarter of ``ttl``).
 
         :raises RunLocked: the lock was taken over by another holder.
         """

@@ -5,7 +5,8 @@
 1. checks the run may start (channel enabled, option in the channel's Sync
    menu under the account's Master Product Source, settings valid) and
    refuses with a clear :class:`~techoms_core.runs.RunRefused` otherwise;
-2. takes the run lock of (channel, option), which survives a crashed holder;
+2. takes the run lock of (channel, option), which survives a crashed holder
+   and is renewed by a heartbeat thread (:mod:`techoms_core.run_lock`);
 3. runs the option in its shape:
 
    * **send**: records are read from the host in batches of
@@ -29,7 +30,6 @@ and for sends no hook call at all.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -37,17 +37,19 @@ from typing import Any, NoReturn
 
 from techoms_core import rules
 from techoms_core.context import ChannelConfig, ChannelContext, open_context
-from techoms_core.host import Host, HostError, LockHolder, RunLocked, RunStatus, UnknownChannel
+from techoms_core.host import Host, HostError, RunLocked, RunStatus, UnknownChannel
 from techoms_core.menu import require_in_menu
 from techoms_core.models import RecordResult
 from techoms_core.options import Shape, SyncOption, UnknownOption, option_named
 from techoms_core.plugin import ChannelPlugin
+from techoms_core.run_lock import LOCK_TTL, RunLock, lock_name
 from techoms_core.runs import RecordLine, RunProgress, RunRefused, RunSummary
 from techoms_core.settings import SettingsError
 
 __all__ = [
     "BATCH_PER_SLOT",
     "LOCK_TTL",
+    "LockLost",
     "RecordLine",
     "RunProgress",
     "RunRefused",
@@ -58,13 +60,10 @@ __all__ = [
 
 #: Records per send batch for each request the throughput profile lets run at once.
 BATCH_PER_SLOT = 4
-#: How long a run lock lasts without renewal; the runner renews it every batch/page.
-LOCK_TTL = dt.timedelta(minutes=5)
 
 
-def lock_name(channel: str, option: str) -> str:
-    """The run lock of (channel, option)."""
-    return f"run:{channel}:{option}"
+class LockLost(RuntimeError):
+    """Another process took the run lock over; this run stops."""
 
 
 def run_option(
@@ -105,9 +104,9 @@ def run_option(
         if dry_run:
             summary.status = steps.dry_run()
             return summary
-        with _locked(host, config.name, option.key) as holder:
-            summary.run_id = host.start_run(config.name, option.key, holder=holder)
-            steps.holder = holder
+        with _locked(host, config.name, option.key) as lock:
+            summary.run_id = host.start_run(config.name, option.key, holder=lock.holder)
+            steps.lock = lock
             _run_logged(host, steps, summary, context)
     return summary
 
@@ -139,7 +138,7 @@ class _Steps:
         self.summary: RunSummary = summary
         self.progress: RunProgress | None = progress
         self.stop: threading.Event = stop
-        self.holder: LockHolder | None = None
+        self.lock: RunLock | None = None
         self.channel = summary.channel
 
     def run(self) -> RunStatus:
@@ -265,9 +264,9 @@ class _Steps:
             self.progress.advance(1)
 
     def _heartbeat(self) -> None:
-        if self.holder is not None:
-            name = lock_name(self.channel, self.option.key)
-            self.host.refresh_lock(name, self.holder, LOCK_TTL)
+        """Between batches and pages: stop if the run lock was taken over."""
+        if self.lock is not None and self.lock.lost:
+            raise LockLost(f"the run lock was taken over: {self.lock.lost}")
 
 
 # -- before the run ---------------------------------------------------------------
@@ -328,17 +327,16 @@ def _refuse(host: Host, channel: str, option: SyncOption, message: str, dry_run:
 
 
 @contextmanager
-def _locked(host: Host, channel: str, option: str) -> Iterator[LockHolder]:
-    holder = LockHolder.for_this_process()
-    name = lock_name(channel, option)
+def _locked(host: Host, channel: str, option: str) -> Iterator[RunLock]:
+    lock = RunLock(host, channel, option)
     try:
-        host.acquire_lock(name, holder, LOCK_TTL)
+        lock.__enter__()
     except RunLocked as exc:
         raise RunRefused(str(exc)) from None
     try:
-        yield holder
+        yield lock
     finally:
-        host.release_lock(name, holder)
+        lock.__exit__(None, None, None)
 
 
 def _describe(exc: Exception, context: ChannelContext) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from techoms_core.host import LockHolder, RunLocked
+from techoms_core.run_lock import RunLock
 from techoms_core.runner import RunRefused, lock_name, run_option
+from techoms_core.store import SqliteHost
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
 
@@ -75,3 +78,34 @@ def test_the_runner_refuses_while_another_run_holds_the_lock(host):
     assert summary.succeeded  # other options of the channel are free
     host.release_lock(lock_name("wms", "send-shipments"), other)
     assert run_option(host, registry, "wms", "send-shipments").succeeded
+
+
+class _Watched(SqliteHost):
+    """A host that reports each renewal attempt of a lock."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.renewals = 0
+        self.renewed_thrice = threading.Event()
+        self.refused = threading.Event()
+
+    def refresh_lock(self, name, holder, ttl) -> None:
+        try:
+            super().refresh_lock(name, holder, ttl)
+        except RunLocked:
+            self.refused.set()
+            raise
+        self.renewals += 1
+        if self.renewals == 3:
+            self.renewed_thrice.set()
+
+
+def test_a_heartbeat_renews_the_lock_and_notices_a_takeover(db_path):
+    with _Watched(db_path) as host:
+        with RunLock(host, "wms", "send-shipments", ttl=dt.timedelta(milliseconds=40)) as lock:
+            assert host.renewed_thrice.wait(timeout=30)
+            assert lock.lost is None
+            with host._write() as connection:  # another holder took it over
+                connection.exec_driver_sql("UPDATE locks SET token = 'someone else'")
+            assert host.refused.wait(timeout=30)
+        assert "already running" in lock.lost

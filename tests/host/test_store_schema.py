@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from techoms_core.host import Host
 from techoms_core.store import SqliteHost, default_db_path, open_host
 from techoms_core.store.schema import metadata
 
@@ -43,3 +45,15 @@ def test_default_path_follows_techoms_db_then_user_data_dir(tmp_path, monkeypatc
     with open_host() as host:
         assert host.path == tmp_path / "nested" / "t.db"
     assert (tmp_path / "nested" / "t.db").exists()
+
+
+def test_sqlite_host_implements_every_method_of_the_protocol(db_path):
+    members = [
+        name for name, value in vars(Host).items() if callable(value) and not name.startswith("_")
+    ]
+    assert len(members) > 20
+    with SqliteHost(db_path) as host:
+        assert isinstance(host, Host)
+        for name in members:
+            wanted = inspect.signature(getattr(Host, name)).parameters
+            assert inspect.signature(getattr(SqliteHost, name)).parameters == wanted, name

@@ -7,21 +7,30 @@ Master Product Source), receive inventory, send/receive shipments (Leanafy
 orders) and send/receive receipts (Leanafy ARNs). Leanafy cannot update
 products or cancel orders through its API, so those hooks do not exist.
 
-How the modules divide the work (data flows one way, hook -> client -> wire):
+How the modules divide the work (data flows one way: hook -> capability ->
+client -> wire, and back):
 
+* :mod:`~plugins.leanafy.hooks`: the hook implementations, thin.
+* :mod:`~plugins.leanafy.declaration`: key, settings, features, export fields.
+* capabilities: :mod:`~plugins.leanafy.health`, :mod:`~plugins.leanafy.products`
+  (export, import, item lookups), :mod:`~plugins.leanafy.inventory`,
+  :mod:`~plugins.leanafy.shipments` (orders), :mod:`~plugins.leanafy.receipts` (ARNs).
+* :mod:`~plugins.leanafy.idempotency`: look-before-create for orders and ARNs,
+  SKU-protected creates for items; never a second record.
+* :mod:`~plugins.leanafy.client`: requests on the channel's HTTP session: one
+  request per page, batched lookups, concurrent work within the throughput cap.
+* :mod:`~plugins.leanafy.errors`: Leanafy's error envelope and wording.
 * :mod:`~plugins.leanafy.contract`: every path, header, field name, status
-  value and error code of the API; the one place to correct when a real
-  Leanafy instance disagrees with the modelled contract.
-* :mod:`~plugins.leanafy.mapper`: the small declarative field-mapping engine.
-* :mod:`~plugins.leanafy.mapping`: techOMS records <-> Leanafy payloads, as tables.
-* :mod:`~plugins.leanafy.errors`: Leanafy's error envelope and error table.
-* :mod:`~plugins.leanafy.client`: requests on the channel's HTTP session:
-  pages (retried per page), batched lookups, concurrent creates.
-* :mod:`~plugins.leanafy.idempotency`: look-before-create for orders and
-  ARNs, and SKU-protected creates for items.
+  value and error code; the one place to correct when a real Leanafy instance
+  disagrees with the modelled contract.
+* :mod:`~plugins.leanafy.mapper` (the declarative engine) and
+  :mod:`~plugins.leanafy.mapping` (the tables): techOMS records <-> payloads.
+* :mod:`~plugins.leanafy.quantities`: line quantities and costs in base units.
+* :mod:`~plugins.leanafy.references`: reference mappings onto order/ARN properties.
 * :mod:`~plugins.leanafy.cursor`: the receive cursor, ``(updated_at, _id)``.
-* :mod:`~plugins.leanafy.declaration`: key, settings, features.
-* :mod:`~plugins.leanafy.hooks`: the hook implementations.
+* :mod:`~plugins.leanafy.settings_view`: the settings, read with their meaning.
+* :mod:`~plugins.leanafy.sandbox`: a local Leanafy serving the contract, for tests
+  and demos (``techoms sandbox``).
 
 ``docs/leanafy.md`` describes the behaviours and the decisions taken where the
 contract was silent.

@@ -67,7 +67,9 @@ class LeanafyClient:
         self.http = context.http
         self.log: logging.Logger | logging.LoggerAdapter = context.log
         settings = context.settings
-        self.base_url = str(settings[Setting.API_URL]).rstrip("/") + wire.BASE_PATH
+        api_url = str(settings[Setting.API_URL]).rstrip("/")
+        # An Api Url given with Leanafy's /v1 already on it still works.
+        self.base_url = api_url.removesuffix(wire.BASE_PATH) + wire.BASE_PATH
         self.http.headers[wire.Header.API_KEY] = settings[Setting.API_KEY].reveal()
         self.http.headers[wire.Header.API_SECRET] = settings[Setting.API_SECRET].reveal()
         classifier = self.http.classifier

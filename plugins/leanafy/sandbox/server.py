@@ -192,12 +192,12 @@ def serve(
     server = SandboxServer(
         host, port, api_key=api_key, api_secret=api_secret, seed=seed, state_path=state_path
     )
-    server.start()
-    out.write(banner(server, secret_given=bool(api_secret)))
-    out.flush()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
+        server.start()
+        out.write(banner(server, secret_given=bool(api_secret)))
+        out.flush()
         threading.Event().wait()
     except KeyboardInterrupt:
         out.write("Stopping the Leanafy sandbox.\n")

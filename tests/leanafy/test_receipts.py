@@ -132,3 +132,14 @@ def test_cursor_skips_what_was_committed(plugin, sandbox_demo, open_channel):
     sandbox_demo.warehouse.close_arn(ids["RC-2"])
     _, later = received(plugin, context, pages[-1].cursor)
     assert set(later) == {"RC-2"}
+
+
+def test_a_create_answered_with_cut_json_is_looked_up_not_repeated(
+    plugin, sandbox_demo, open_channel
+):
+    sandbox_demo.faults.add("malformed_json", endpoint="POST /v1/arn", times=1)
+    (result,) = plugin.send_receipts(open_channel(), [receipt("RC-1")])
+    assert result.status is Status.OK
+    (arn,) = sandbox_demo.warehouse.arns(primary_reference_number="RC-1")
+    assert result.remote_id == arn["_id"]
+    assert sandbox_demo.counters.creates("arn", "RC-1") == {"received": 1, "stored": 1}

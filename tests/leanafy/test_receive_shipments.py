@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from techoms_core.http.retry import RetryPolicy
 from techoms_core.mappings import CarrierMap, CarrierRow, Mappings, SkuMap
 from techoms_core.models import ShipmentOutcome, Status, Weight
 
@@ -170,3 +171,35 @@ def test_cursor_resumes_without_losing_or_repeating(
     _, later, _ = received(plugin, context, pages[-1].cursor)
     assert set(later) == {"SH-005"}
     assert later["SH-005"].version != updates["SH-005"].version
+
+
+def test_storms_on_pages_retry_each_page_alone(plugin, sandbox_demo, sandbox_http, open_channel):
+    for n in range(130):
+        body = {
+            "primary_reference_number": f"SH-{n:03d}",
+            "shipping_address": {"city": "Reno", "zip": "89501", "country_code": "US"},
+            "items": [{"sku": "TEE-BLK-M", "total_qty": 1, "unit": "EA"}],
+        }
+        order = sandbox_http.post(f"{sandbox_demo.base_url}/order", json=body).json()
+        sandbox_demo.warehouse.ship(order["payload"]["_id"])
+    faults = sandbox_demo.faults
+    faults.add("throttle", endpoint="GET /v1/orders", times=2, retry_after=5)
+    faults.add("server_error", endpoint="GET /v1/orders", times=1, status=503)
+    faults.add("proxy_error", endpoint="GET /v1/orders", times=1, status=502)
+    faults.add("malformed_json", endpoint="GET /v1/orders", times=1)
+
+    context = open_channel(session_options={"retry": _patient()})
+    pages, updates, _ = received(plugin, context)
+    assert len(updates) == 130 and len(pages) == 2
+    answers = sandbox_demo.counters.snapshot()["responses"]["GET /v1/orders"]
+    # Two pages, each fetched until it came through: 200s are only the pages
+    # (and the one cut short), never a list read again from its start.
+    assert answers["200"] == 2 + 1
+    assert answers["429"] == 2 and answers["503"] == 1 and answers["502"] == 1
+    assert context.http.stats.rate_limited == 2
+
+
+def _patient() -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=8, backoff_initial=0.005, backoff_max=0.02, retry_after_cap=0.02
+    )

@@ -39,7 +39,7 @@ from techoms_core.http.exceptions import (
     Unreachable,
     ValidationFailed,
 )
-from techoms_core.models import RecordResult, sku_key
+from techoms_core.models import RecordResult
 
 T = TypeVar("T")
 
@@ -211,6 +211,10 @@ class Sender:
         )
 
     def _ok(self, draft: Draft, record: Record, message: str = "") -> RecordResult:
+        if not isinstance(record, Mapping) or not record.get(wire.ID):
+            noun = self.kind.noun
+            why = f"Leanafy answered without the {noun}'s {wire.ID}; the next run looks it up"
+            return RecordResult.failed(draft.key, why, fatal=True)
         remote_id = str(record[wire.ID])
         if draft.warnings:
             return RecordResult.warning(draft.key, "; ".join(draft.warnings), remote_id=remote_id)
@@ -221,8 +225,3 @@ class Sender:
             raise error
         self.client.log_failure(f"{self.kind.noun} {draft.key}", error)
         return failure_result(draft.key, error, self.kind.mapper)
-
-
-def sku_identity(sku: str) -> str:
-    """Leanafy matches SKUs trimmed and case-insensitively [model]."""
-    return sku_key(sku)

@@ -160,7 +160,8 @@ def channel_add(
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @pass_state
 def channel_list(state: CliState, as_json: bool) -> None:
-    """List the channels."""
+    """List the channels: plugin, techOMS warehouse, enabled, and which one (if
+    any) is the account's Master Product Source."""
     configs = state.host.channels()
     source = state.host.master_product_source()
     if as_json:

@@ -96,8 +96,14 @@ class Output:
         self.secrets = SecretValues()
         self._stdout = MaskingStream(stdout or sys.stdout, self.secrets)
         self._stderr = MaskingStream(stderr or sys.stderr, self.secrets)
-        self.out = Console(file=self._stdout, highlight=False, width=_width(self._stdout))
-        self.err = Console(file=self._stderr, highlight=False, width=_width(self._stderr))
+        # soft_wrap: lines of text are never cut by the console (a message stays one
+        # greppable line); tables still fit the width.
+        self.out = Console(
+            file=self._stdout, highlight=False, soft_wrap=True, width=_width(self._stdout)
+        )
+        self.err = Console(
+            file=self._stderr, highlight=False, soft_wrap=True, width=_width(self._stderr)
+        )
 
     def add_secrets(self, values: Iterable[str | Secret | None]) -> None:
         """Mask these values in everything printed from now on."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -61,18 +63,30 @@ def sandbox(
     Credentials you give are masked in what it prints; generated ones are
     shown once, since you need them. Stops on Ctrl-C or SIGTERM.
     """
+    # Imported here so the core CLI starts even if this plugin's package is broken.
     from plugins.leanafy.sandbox import serve
 
     state.out.add_secrets([api_key, api_secret])
-    serve(
-        host=host,
-        port=port,
-        api_key=api_key,
-        api_secret=api_secret,
-        seed=seed,
-        state_path=state_file,
-        out=state.out.out.file,
-    )
+    # SIGTERM stops the server cleanly from the start, even before the banner is out.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        serve(
+            host=host,
+            port=port,
+            api_key=api_key,
+            api_secret=api_secret,
+            seed=seed,
+            state_path=state_file,
+            out=state.out.out.file,
+        )
+    except KeyboardInterrupt:
+        # Stopped before serve() began waiting (e.g. SIGTERM right after the banner).
+        state.out.out.print("Stopping the Leanafy sandbox.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def register(group: click.Group) -> None:

@@ -1,0 +1,125 @@
+"""Channels, account, health and menu through the CLI, against the sandbox."""
+
+from __future__ import annotations
+
+from tests.cli.conftest import SECRET_VARIABLE, channel_settings
+
+MENU = [
+    "export-products",
+    "receive-inventory",
+    "send-shipments",
+    "receive-shipments",
+    "send-receipts",
+    "receive-receipts",
+]
+
+
+def test_add_list_show_set_delete(cli, sandbox):
+    cli("channel", "add", "east", "--plugin", "leanafy", "--warehouse", "MAIN",
+        *channel_settings(sandbox))  # fmt: skip
+    assert cli.json("channel", "list") == [
+        {
+            "name": "east",
+            "plugin": "leanafy",
+            "warehouse": "MAIN",
+            "enabled": True,
+            "master_product_source": False,
+        }
+    ]
+    shown = cli.json("channel", "show", "east")
+    assert shown["settings"]["api_key"] == "********"
+    assert shown["settings"]["api_secret"] == "********"
+    assert shown["sources"] == {
+        "api_key": "env:TEST_LEANAFY_KEY",
+        "api_secret": "env:TEST_LEANAFY_SECRET",
+    }
+    assert shown["settings"]["throughput"] == "default"
+    assert shown["menu"] == MENU
+    assert shown["problems"] == []
+
+    result = cli("channel", "set", "east", "throughput=low", "--disable")
+    assert "Channel east saved (throughput, enabled)" in result.stdout
+    shown = cli.json("channel", "show", "east")
+    assert (shown["settings"]["throughput"], shown["enabled"]) == ("low", False)
+
+    cli("channel", "delete", "east", "--yes")
+    assert cli.json("channel", "list") == []
+
+
+def test_bad_settings_are_all_reported_and_nothing_is_saved(cli):
+    result = cli(
+        "channel", "add", "east", "--plugin", "leanafy",
+        "--set", "api_url=http://example.com",
+        "--set", "api_key=env:NOT_SET_ANYWHERE",
+        "--set", "throughput=turbo",
+        "--set", "colour=blue",
+        "--set", "oops",
+        status=1,
+    )  # fmt: skip
+    errors = result.stderr
+    assert "Error: 6 problems:" in errors
+    for expected in (
+        "setting #5: expected FIELD=VALUE",
+        "api_url (Api Url): must use https",
+        "api_key (Api Key): environment variable NOT_SET_ANYWHERE is not set",
+        "api_secret (Api Secret): is required",
+        "throughput (Throughput): 'turbo' is not a valid choice",
+        "unknown setting 'colour'",
+    ):
+        assert expected in " ".join(errors.split()), expected
+    assert cli.json("channel", "list") == []
+
+
+def test_channel_set_validates_the_whole_result(cli, channel):
+    result = cli("channel", "set", channel, "throughput=turbo", "api_url=ftp://x", status=1)
+    assert "throughput (Throughput)" in result.stderr
+    assert "api_url (Api Url)" in result.stderr
+    assert cli.json("channel", "show", channel)["settings"]["throughput"] == "default"
+
+
+def test_unknown_channel_and_unknown_plugin(cli):
+    for args in (("channel", "show", "nope"), ("health", "nope"), ("menu", "nope")):
+        assert "no channel named 'nope'" in cli(*args, status=1).stderr
+    result = cli("channel", "add", "x", "--plugin", "acme", status=1)
+    assert "no channel plugin 'acme' is installed (loaded: leanafy)" in result.stderr
+
+
+def test_a_channel_name_is_taken_once(cli, channel, sandbox):
+    result = cli("channel", "add", channel, "--plugin", "leanafy", *channel_settings(sandbox),
+                 status=1)  # fmt: skip
+    assert f"a channel named {channel!r} already exists" in result.stderr
+
+
+def test_health_check_ok_and_failing(cli, channel, sandbox):
+    report = cli.json("health", channel)
+    assert report["ok"] is True
+    assert report["message"].startswith("healthy")
+    assert {check["name"] for check in report["checks"]} >= {"credentials", "warehouse"}
+
+    cli.environ[SECRET_VARIABLE] = "not-the-secret"
+    report = cli.json("health", channel, status=1)
+    assert report["ok"] is False
+    assert "credentials" in report["message"]
+    assert "NOT healthy" in cli("health", channel, status=1).stdout
+
+
+def test_a_missing_environment_variable_is_named(cli, channel):
+    del cli.environ[SECRET_VARIABLE]
+    result = cli("health", channel, status=1)
+    assert "environment variable TEST_LEANAFY_SECRET is not set" in result.stderr
+
+
+def test_menu_follows_the_master_product_source(cli, channel):
+    assert cli.json("menu", channel) == MENU
+    cli("account", "set", "--master-product-source", channel)
+    assert cli.json("account", "show") == {"master_product_source": channel}
+    menu = cli.json("menu", channel)
+    assert menu == ["import-products", *MENU[1:]]
+    assert "export-products is hidden" in cli("menu", channel).stdout
+    cli("account", "set", "--master-product-source", "techoms")
+    assert cli.json("menu", channel) == MENU
+
+
+def test_the_master_product_source_must_be_a_channel(cli):
+    result = cli("account", "set", "--master-product-source", "nowhere", status=1)
+    assert "nowhere" in result.stderr

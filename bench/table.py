@@ -1,0 +1,153 @@
+"""The benchmark's table and the issue's targets, checked against the measurements.
+
+A result is the JSON object a :mod:`bench.worker` prints. :func:`render` lays
+the results out as a Markdown table (also readable in a terminal);
+:func:`verdicts` says, per profile, which targets were met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attrs import frozen
+
+Result = dict[str, Any]
+
+COLUMNS = (
+    ("profile", "profile"),
+    ("scenario", "scenario"),
+    ("records", "records"),
+    ("wall s", "wall"),
+    ("records/s", "throughput"),
+    ("requests", "requests"),
+    ("req/record", "per_record"),
+    ("rate % of cap", "cap_share"),
+    ("429s", "rate_limited"),
+    ("peak RSS +MiB", "rss"),
+    ("CPU µs/record", "cpu"),
+)
+
+#: Targets from the issue.
+SEND_CAP_SHARE = 90.0
+EXPORT_REQUESTS_PER_PRODUCT = 2.0
+RECEIVE_REQUESTS_PER_100 = 1.0
+INVENTORY_RSS_MIB = 50.0
+CPU_US_PER_RECORD = 200.0
+NAIVE_RATIO = 5.0
+SENDS = ("send-shipments", "send-receipts")
+EXPORTS = ("export-new", "export-into-catalogue")
+RECEIVES = ("receive-shipments", "receive-inventory")
+
+
+def throughput(result: Result) -> float:
+    """Records per second of wall time."""
+    return result["records"] / result["wall_s"] if result["wall_s"] else 0.0
+
+
+def cap_share(result: Result) -> float:
+    """Requests per second as a percentage of the profile's request-rate cap."""
+    return 100.0 * result["requests"] / result["wall_s"] / result["cap_rps"]
+
+
+def cpu_per_record_us(result: Result) -> float:
+    return 1e6 * result["cpu_s"] / max(result["records"], 1)
+
+
+def cells(result: Result) -> dict[str, str]:
+    """One table row's cells."""
+    records = max(result["records"], 1)
+    return {
+        "profile": result["profile"],
+        "scenario": result["label"],
+        "records": f"{result['records']:,}",
+        "wall": f"{result['wall_s']:.1f}",
+        "throughput": f"{throughput(result):,.1f}",
+        "requests": f"{result['requests']:,}",
+        "per_record": f"{result['requests'] / records:.3f}",
+        "cap_share": f"{cap_share(result):.0f}",
+        "rate_limited": str(result["rate_limited"]),
+        "rss": f"{result['rss_growth_mib']:.1f}",
+        "cpu": f"{cpu_per_record_us(result):,.0f}",
+    }
+
+
+def render(results: Iterable[Result]) -> str:
+    """The Markdown table of ``results``."""
+    rows = [cells(result) for result in results]
+    head = "| " + " | ".join(title for title, _ in COLUMNS) + " |"
+    rule = "|" + "|".join("---" if key in ("profile", "scenario") else "--:" for _, key in COLUMNS)
+    body = ["| " + " | ".join(row[key] for _, key in COLUMNS) + " |" for row in rows]
+    return "\n".join([head, rule + "|", *body])
+
+
+@frozen
+class Verdict:
+    """One target for one profile: met or not, and the measured value."""
+
+    profile: str
+    target: str
+    met: bool
+    measured: str
+
+    def __str__(self) -> str:
+        mark = "met   " if self.met else "MISSED"
+        return f"[{mark}] {self.profile}: {self.target}: {self.measured}"
+
+
+def verdicts(results: Sequence[Result]) -> list[Verdict]:
+    """Every target the results let us judge, per profile."""
+    found: list[Verdict] = []
+    for profile in dict.fromkeys(r["profile"] for r in results):
+        ours = {r["scenario"]: r for r in results if r["profile"] == profile}
+        found.extend(_profile_verdicts(profile, ours))
+    return found
+
+
+def _profile_verdicts(profile: str, ours: dict[str, Result]) -> Iterable[Verdict]:
+    for key in SENDS:
+        if key in ours:
+            share = cap_share(ours[key])
+            yield Verdict(
+                profile,
+                f"{key} >= {SEND_CAP_SHARE:.0f}% of cap",
+                share >= SEND_CAP_SHARE,
+                f"{share:.0f}%",
+            )
+    for key in EXPORTS:
+        if key in ours:
+            per = ours[key]["requests"] / max(ours[key]["records"], 1)
+            yield Verdict(
+                profile,
+                f"{key} <= 2 requests/product",
+                per <= EXPORT_REQUESTS_PER_PRODUCT,
+                f"{per:.3f}",
+            )
+    for key in RECEIVES:
+        if key in ours:
+            per100 = 100 * ours[key]["requests"] / max(ours[key]["records"], 1)
+            yield Verdict(
+                profile,
+                f"{key} <= 1 request/100 records",
+                per100 <= RECEIVE_REQUESTS_PER_100,
+                f"{per100:.2f}",
+            )
+    if "receive-inventory" in ours:
+        rss = ours["receive-inventory"]["rss_growth_mib"]
+        n = ours["receive-inventory"]["records"]
+        yield Verdict(
+            profile,
+            f"{n:,} inventory rows <= 50 MiB RSS growth",
+            rss <= INVENTORY_RSS_MIB,
+            f"{rss:.1f} MiB",
+        )
+    for key, result in ours.items():
+        if not result["naive"]:
+            cpu = cpu_per_record_us(result)
+            yield Verdict(
+                profile, f"{key} <= 200 µs CPU/record", cpu <= CPU_US_PER_RECORD, f"{cpu:,.0f} µs"
+            )
+    for key, naive in (("send-shipments", "naive-shipments"), ("send-receipts", "naive-receipts")):
+        if key in ours and naive in ours and throughput(ours[naive]):
+            ratio = throughput(ours[key]) / throughput(ours[naive])
+            yield Verdict(profile, f"{key} >= 5x naive", ratio >= NAIVE_RATIO, f"{ratio:.1f}x")

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
+from rich.console import Console
+
+from techoms_core.cli import CliState
+from techoms_core.cli.output import Output
+from techoms_core.cli.sync import run_with_progress
 from tests.cli.conftest import CHANNEL
 
 STATUSES = {"ok", "skipped", "warning", "failed"}
@@ -144,3 +151,20 @@ def test_log_lists_runs_and_messages(cli, loaded):
     text = cli("log").stdout
     assert "export-products" in text and "missing required field(s)" in text
     assert "no channel named 'west'" in cli("log", "west", status=1).stderr
+
+
+def test_a_sync_draws_a_progress_bar_on_a_terminal(cli, loaded):
+    terminal = StringIO()
+    output = Output(stdout=StringIO(), stderr=terminal)
+    output.err = Console(file=terminal, force_terminal=True, width=100)
+    state = CliState(cli.db, registry=cli.registry, environ=cli.environ, output=output)
+    try:
+        summary = run_with_progress(
+            state, loaded, "export-products", dry_run=False, show_progress=True
+        )
+    finally:
+        state.close()
+    drawn = terminal.getvalue()
+    assert "Export Products to Channel: east" in drawn
+    assert "6/6" in drawn
+    assert summary.counts["failed"] == 1

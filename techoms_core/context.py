@@ -115,9 +115,9 @@ def open_context(
     profile = _profile(declaration, settings)
     secrets = settings.secret_values()
     logger = channel_logger(config.name, Redactor(secrets))
-    session = build_session(
-        profile=profile, secrets=secrets, logger=logger, **dict(session_options or {})
-    )
+    options = declaration.wire.session_options(declaration.display_name)
+    options.update(session_options or {})
+    session = build_session(profile=profile, secrets=secrets, logger=logger, **options)
     return ChannelContext(
         channel=config.name,
         plugin=declaration,

@@ -27,7 +27,7 @@ from attrs import frozen
 from plugins.leanafy import contract as wire
 from plugins.leanafy.cursor import Cursor, instant_of
 from plugins.leanafy.declaration import Setting
-from plugins.leanafy.errors import ERROR_TABLE, SERVICE_NAME, parse_error
+from plugins.leanafy.errors import SERVICE_NAME
 from techoms_core.http.exceptions import ChannelHTTPError, MalformedResponse, NotFound
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ class LeanafyClient:
 
     Building the client sets the channel's credentials (``X-API-Key``,
     ``X-API-Secret``) on the session, whose redactor already knows them, and
-    tells the session how to read Leanafy's error envelope.
+    the session reads Leanafy's error envelope as the declaration's ``wire``
+    conventions say.
     """
 
     def __init__(self, context: ChannelContext) -> None:
@@ -72,10 +73,6 @@ class LeanafyClient:
         self.base_url = api_url.removesuffix(wire.BASE_PATH) + wire.BASE_PATH
         self.http.headers[wire.Header.API_KEY] = settings[Setting.API_KEY].reveal()
         self.http.headers[wire.Header.API_SECRET] = settings[Setting.API_SECRET].reveal()
-        classifier = self.http.classifier
-        classifier.error_parser = parse_error
-        classifier.table = ERROR_TABLE
-        classifier.service_name = SERVICE_NAME
 
     # -- single requests ----------------------------------------------------------
 

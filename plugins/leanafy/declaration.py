@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from plugins.leanafy import __version__
 from plugins.leanafy.contract import Arn, Order
+from plugins.leanafy.errors import ERROR_TABLE, SERVICE_NAME, parse_error
+from techoms_core.http.conventions import WireConventions
 from techoms_core.models import Feature, PluginDeclaration, ReferenceLevel
 from techoms_core.settings import Choice, FieldType, Section, SettingsField, SettingsSchema
 from techoms_core.throughput import STANDARD_PROFILES
@@ -109,4 +111,7 @@ DECLARATION = PluginDeclaration(
     required_export_fields=REQUIRED_EXPORT_FIELDS,
     throughput_profiles=STANDARD_PROFILES,
     reference_properties=REFERENCE_PROPERTIES,
+    wire=WireConventions(
+        service_name=SERVICE_NAME, error_table=ERROR_TABLE, error_parser=parse_error
+    ),
 )

@@ -39,9 +39,11 @@ exist now. Look it up (Leanafy: by ``primary_reference_number``), create it
 only if it is not there, then bind it. A POST that only reads can say
 ``idempotent=True`` to be retried like a GET.
 
-**Reading the WMS's errors.** Pass ``error_parser`` to :func:`build_session`
-to turn the WMS's error envelope into an :class:`ErrorDetail` (code, message,
-field reasons); it then appears in messages and in ``ValidationFailed.fields``.
+**Reading the WMS's errors.** Declare :class:`WireConventions` on the plugin's
+declaration (``wire=WireConventions(error_parser=..., error_table=...)``): the
+core builds the session with them, so the WMS's error envelope becomes an
+:class:`ErrorDetail` (code, message, field reasons) in every message and in
+``ValidationFailed.fields``.
 Change how a status or exception is handled with
 ``DEFAULT_ERROR_TABLE.extended(ErrorRule(...))``.
 
@@ -54,6 +56,7 @@ masked. Log what you take from the wire through ``session.redactor`` too.
 and 429 answers (``rate_limited``).
 """
 
+from techoms_core.http.conventions import WireConventions
 from techoms_core.http.errors import DEFAULT_ERROR_TABLE, Action, ErrorRule, ErrorTable
 from techoms_core.http.exceptions import (
     ChannelHTTPError,
@@ -112,6 +115,7 @@ __all__ = [
     "ThroughputLimiter",
     "Unreachable",
     "ValidationFailed",
+    "WireConventions",
     "build_session",
     "is_sensitive_name",
     "parse_retry_after",

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from attrs import field, frozen, validators
 
+from techoms_core.http.conventions import WireConventions
 from techoms_core.models.fields import required_text
 from techoms_core.settings import SettingsSchema
 from techoms_core.throughput import STANDARD_PROFILES, ThroughputProfile
@@ -96,4 +97,7 @@ class PluginDeclaration:
     )
     reference_properties: dict[ReferenceLevel, tuple[str, ...]] = field(
         factory=dict, converter=_reference_properties
+    )
+    wire: WireConventions = field(
+        factory=WireConventions, validator=validators.instance_of(WireConventions)
     )

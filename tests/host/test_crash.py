@@ -110,7 +110,10 @@ def test_kill_mid_send_then_rerun_creates_no_duplicate_and_loses_nothing(
     summary = run_option(leanafy, Registry.discover(strict=True), "lean", "send-shipments")
     assert summary.status == "completed" and summary.counts["failed"] == 0
     already = {r.key for r in summary.records if r.status == "skipped"}
-    assert already == in_wms - sent  # found by the plugin's lookup, then bound
+    # Created before the kill but never bound: found by the plugin's lookup, then
+    # bound. (Requests in flight at the kill may still be stored after it, so
+    # more can be found than were seen right after the kill.)
+    assert in_wms - sent <= already <= set(numbers) - sent
 
     for row in leanafy.shipment_rows():
         [order] = sandbox.warehouse.orders(primary_reference_number=row["number"])

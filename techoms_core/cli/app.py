@@ -76,6 +76,7 @@ class CliState:
         self._registry = registry
         self._host = host
         self._owns_host = host is None
+        self._secrets_known = False
         self.environ = os.environ if environ is None else environ
         self.output = output
 
@@ -96,7 +97,18 @@ class CliState:
         if self._host is None:
             self._host = open_host(self.db)
             self._owns_host = True
+        if not self._secrets_known:
+            self._secrets_known = True
+            self._remember_every_channel_secret()
         return self._host
+
+    def _remember_every_channel_secret(self) -> None:
+        """Mask every channel's secrets in all output, so that even a secret a
+        plugin let slip into a stored message (the run log) is never shown."""
+        assert self._host is not None
+        for config in self._host.channels():
+            if config.plugin in self.registry:
+                self.remember_secrets(self.registry.get(config.plugin), config.settings)
 
     def close(self) -> None:
         if self._host is not None and self._owns_host:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
+
+from techoms_core.cli import CliState, main
 from tests.cli.conftest import SECRET_VARIABLE, channel_settings
 
 MENU = [
@@ -123,3 +126,14 @@ def test_menu_follows_the_master_product_source(cli, channel):
 def test_the_master_product_source_must_be_a_channel(cli):
     result = cli("account", "set", "--master-product-source", "nowhere", status=1)
     assert "nowhere" in result.stderr
+
+
+def test_the_database_comes_from_db_or_techoms_db(tmp_path, registry):
+    chosen, from_env = tmp_path / "chosen.db", tmp_path / "from-env.db"
+    runner = CliRunner(env={"TECHOMS_DB": str(from_env)})
+    result = runner.invoke(main, ["account", "show"], obj=CliState(registry=registry))
+    assert result.exit_code == 0 and from_env.exists()
+    result = runner.invoke(
+        main, ["--db", str(chosen), "account", "show"], obj=CliState(registry=registry)
+    )
+    assert result.exit_code == 0 and chosen.exists()

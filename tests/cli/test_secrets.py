@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from plugins.registry import Registry
 from techoms_core import hookimpl
 from techoms_core.cli import CliState, main
-from techoms_core.models import PluginDeclaration
+from techoms_core.models import PluginDeclaration, RecordResult
 from techoms_core.settings import FieldType, SettingsField, SettingsSchema
-from tests.cli.conftest import channel_settings
+from tests.cli.conftest import DATA, channel_settings
 
 WRONG_SECRET = "WRONG-secret-7d1c0a55"
 
@@ -67,7 +67,12 @@ def _plugin_that_leaks() -> types.ModuleType:
     def health_check(context):
         raise RuntimeError(f"could not log in with {context.settings['token'].reveal()}")
 
+    def send_shipments(context, shipments):
+        token = context.settings["token"].reveal()
+        return [RecordResult.failed(s.number, f"refused for token {token}") for s in shipments]
+
     module.health_check = hookimpl(health_check)
+    module.send_shipments = hookimpl(send_shipments)
     return module
 
 
@@ -88,6 +93,25 @@ def test_an_unexpected_error_is_masked_too(tmp_path, monkeypatch):
     result = run("health", "l")
     assert "Traceback" in result.stderr
     assert token not in result.stdout + result.stderr
+
+
+def test_a_secret_a_plugin_let_into_the_run_log_is_masked(tmp_path):
+    registry = Registry()
+    registry.register(_plugin_that_leaks(), "leaky")
+    token = "tok-0123456789abcdef"
+
+    def run(*args: str):
+        state = CliState(tmp_path / "t.db", registry=registry, environ={"LEAKY_TOKEN": token})
+        return CliRunner().invoke(main, list(args), obj=state)
+
+    run("channel", "add", "l", "--plugin", "leaky", "--set", "token=env:LEAKY_TOKEN")
+    run("load", "shipments", str(DATA / "shipments.json"))
+    sent = run("sync", "l", "send-shipments")
+    assert sent.exit_code == 1
+    printed = [sent, run("log", "l"), run("log", "--json"), run("show", "shipments", "--json")]
+    text = "".join(result.stdout + result.stderr for result in printed)
+    assert "refused for token ********" in text
+    assert token not in text
 
 
 def test_the_sandbox_command_masks_given_credentials():

@@ -151,3 +151,22 @@ def test_a_large_snapshot_streams_through_staging(channel, fake):
     fake.levels = [_level(f"SKU-{i:05}", 3) for i in range(5000)]
     summary = run_option(host, registry, "wms", "receive-inventory")
     assert summary.counts["warning"] == 5000 and len(host.inventory_rows()) == 5000
+
+
+def test_a_failed_or_dry_snapshot_leaves_inventory_unchanged(channel, fake):
+    host, registry = channel
+    fake.levels = [_level("A", 5)]
+    run_option(host, registry, "wms", "receive-inventory")
+    fake.levels = [_level("A", 1), _level("B", 1), _level("C", 1)]
+    dry = run_option(host, registry, "wms", "receive-inventory", dry_run=True)
+    assert dry.counts == {"ok": 0, "skipped": 0, "warning": 3, "failed": 0}
+
+    def unreachable(sku):
+        if sku == "C":
+            raise TimeoutError("the WMS stopped answering")
+
+    fake.on_record = unreachable
+    failed = run_option(host, registry, "wms", "receive-inventory")
+    assert failed.status == "failed" and "TimeoutError" in failed.message
+    assert [(r["sku"], r["on_hand"]) for r in host.inventory_rows()] == [("A", 5)]
+    assert [run.status for run in host.runs()] == ["failed", "completed"]

@@ -11,20 +11,18 @@ in Leanafy.
 
 from __future__ import annotations
 
-import shlex
 import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rich.rule import Rule
+from rich.text import Text
 
 from techoms_core.cli.app import CliState
-from techoms_core.cli.sync import print_summary, run_with_progress
+from techoms_core.cli.narration import Narrator
 from techoms_core.context import ChannelConfig, open_context
 from techoms_core.menu import sync_menu
-from techoms_core.runs import RunSummary
 
 CHANNEL = "leanafy-demo"
 WAREHOUSE = "MAIN"
@@ -48,8 +46,8 @@ BROKEN_SHIPMENTS = """[
 ]"""
 
 
-class Story:
-    """Narration, in-process ``techoms`` commands and the checks between them.
+class Story(Narrator):
+    """The chapters of the demo, told with a :class:`Narrator`.
 
     :param state: the CLI state the commands run with (host, registry, output,
         and an ``environ`` holding the sandbox credentials).
@@ -58,58 +56,9 @@ class Story:
     """
 
     def __init__(self, state: CliState, sandbox: Any, run_cli: Callable[[list[str]], int]) -> None:
-        self.state = state
+        super().__init__(state, run_cli, CHANNEL)
         self.sandbox = sandbox
-        self.run_cli = run_cli
-        self.out = state.out.out
-        self.mismatches: list[str] = []
         self.files = resources.files("techoms_core.demo_data")
-
-    # -- narration ---------------------------------------------------------------
-
-    def chapter(self, title: str, *lines: str) -> None:
-        self.out.print()
-        self.out.print(Rule(f"[bold]{title}[/]", align="left"))
-        for line in lines:
-            self.out.print(line)
-
-    def say(self, *lines: str) -> None:
-        for line in lines:
-            self.out.print(line)
-
-    def techoms(self, *args: str, expect_status: int = 0) -> int:
-        """Print and run ``techoms ARGS``; check its exit status."""
-        self.out.print(f"\n[bold cyan]$ techoms {shlex.join(args)}[/]")
-        status = self.run_cli(list(args))
-        self.expect(
-            status == expect_status,
-            f"`techoms {' '.join(args)}` exits {expect_status}",
-            f"it exited {status}",
-        )
-        return status
-
-    def sync(self, option: str) -> RunSummary:
-        """``techoms sync leanafy-demo OPTION``, keeping the summary for checks."""
-        self.out.print(f"\n[bold cyan]$ techoms sync {CHANNEL} {option}[/]")
-        summary = run_with_progress(
-            self.state, CHANNEL, option, dry_run=False, show_progress=self.out.is_terminal
-        )
-        print_summary(self.state, summary, list_all=True)
-        return summary
-
-    def expect(self, holds: bool, what: str, otherwise: str = "") -> None:
-        """One check of the narration against what happened."""
-        if holds:
-            return
-        detail = f"{what}; but {otherwise}" if otherwise else what
-        self.mismatches.append(detail)
-        self.out.print(f"[bold red]✗ not as narrated:[/] {detail}", markup=True)
-
-    def expect_results(self, summary: RunSummary, wanted: dict[str, str]) -> None:
-        """Each record key in ``wanted`` ended with that status."""
-        got = {line.key: line.status for line in summary.records}
-        for key, status in wanted.items():
-            self.expect(got.get(key) == status, f"{key} is {status}", f"it is {got.get(key)}")
 
     def rows(self, kind: str) -> dict[str, dict[str, Any]]:
         host = self.state.host
@@ -211,7 +160,9 @@ class Story:
             environ=self.state.environ,
         ) as context:
             report = plugin.health_check(context)
-        self.say(f"\nWith a wrong Api Key the same check says: [red]{report.message}[/]")
+        self.out.print(
+            Text.assemble("\nWith a wrong Api Key the same check says: ", (report.message, "red"))
+        )
         self.expect(
             not report.ok and "credentials" in report.message,
             "a wrong Api Key fails the check naming the credentials",
@@ -448,21 +399,3 @@ def tell_the_story(state: CliState, run_cli: Callable[[list[str]], int]) -> list
     ) as sandbox:
         mismatches = Story(state, sandbox, run_cli).tell()
     return mismatches
-
-
-def fresh_database(chosen: Path | None) -> tuple[Path, tempfile.TemporaryDirectory | None]:
-    """The demo's database: ``chosen`` (must not hold channels yet), or a temporary one."""
-    if chosen is not None:
-        return chosen, None
-    scratch = tempfile.TemporaryDirectory(prefix="techoms-demo-")
-    return Path(scratch.name) / "techoms-demo.db", scratch
-
-
-__all__ = [
-    "CHANNEL",
-    "KEY_VARIABLE",
-    "SECRET_VARIABLE",
-    "Story",
-    "fresh_database",
-    "tell_the_story",
-]

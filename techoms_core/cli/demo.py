@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import click
@@ -42,7 +43,7 @@ def demo(ctx: click.Context, demo_db: Path | None) -> None:
         demo_db = root.params["db"]
     if demo_db is not None and demo_db.exists():
         raise CommandFailed(f"{demo_db} exists; the demo needs a new database file")
-    path, scratch = story.fresh_database(demo_db)
+    path, scratch = fresh_database(demo_db)
     environ = {
         **os.environ,
         story.KEY_VARIABLE: os.environ.get("LEANAFY_SANDBOX_API_KEY") or secrets.token_hex(16),
@@ -60,6 +61,14 @@ def demo(ctx: click.Context, demo_db: Path | None) -> None:
         if scratch is not None:
             scratch.cleanup()
     _conclude(caller, mismatches, demo_db)
+
+
+def fresh_database(chosen: Path | None) -> tuple[Path, tempfile.TemporaryDirectory | None]:
+    """The demo's database: ``chosen`` (a new file), or one in a temporary directory."""
+    if chosen is not None:
+        return chosen, None
+    scratch = tempfile.TemporaryDirectory(prefix="techoms-demo-")
+    return Path(scratch.name) / "techoms-demo.db", scratch
 
 
 def _in_process(state: CliState):

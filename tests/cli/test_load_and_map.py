@@ -110,3 +110,18 @@ def test_a_reference_property_must_be_offered_by_the_plugin(cli, channel):
 def test_carrier_policy(cli, channel):
     cli("map", "carrier-policy", channel, "error")
     assert cli.json("map", "list", channel)["carrier_policy"] == "error"
+
+
+def test_a_record_that_conflicts_with_what_was_sent_refuses_the_file(cli, loaded, tmp_path):
+    cli("sync", loaded, "export-products", status=1)
+    cli("sync", loaded, "send-shipments", status=None)
+    records = json.loads((DATA / "shipments.json").read_text())
+    records[0]["lines"][0]["quantity"] = 5
+    records.append({**records[1], "number": "S-1005"})
+    changed = tmp_path / "shipments.json"
+    changed.write_text(json.dumps(records))
+    result = cli("load", "shipments", str(changed), status=1)
+    assert "nothing was loaded" in result.stderr
+    assert "record 0 (shipment S-1001)" in result.stderr
+    numbers = [s["number"] for s in cli.json("show", "shipments")]
+    assert "S-1005" not in numbers

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.cursor import Cursor
-from plugins.leanafy.idempotency import Draft, Kind, Sender
+from plugins.leanafy.documents import send_documents
+from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ARN, RECEIPT_UPDATE
-from plugins.leanafy.products import line_units, unknown_line_sku
+from plugins.leanafy.products import unknown_line_sku
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.models import Page, Receipt, ReceiptUpdate, RecordResult, ReferenceLevel
@@ -42,21 +43,9 @@ def send(
 ) -> Iterator[RecordResult]:
     """Create an ARN per receipt Leanafy does not have yet."""
     view = ChannelView(context)
-    sender = Sender(client, ARNS)
-    existing, new = sender.split_existing(receipts, lambda receipt: receipt.number)
-    yield from existing
-    units, unsendable = line_units(client, new)
-    if unsendable:
-        yield from unsendable
-        return
-    drafts: list[Draft] = []
-    for receipt in new:
-        draft = arn_draft(context, view, receipt, units)
-        if isinstance(draft, RecordResult):
-            yield draft
-        else:
-            drafts.append(draft)
-    yield from sender.create_all(drafts)
+    return send_documents(
+        client, ARNS, receipts, lambda receipt, units: arn_draft(context, view, receipt, units)
+    )
 
 
 def arn_draft(

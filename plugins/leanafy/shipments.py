@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.cursor import Cursor
-from plugins.leanafy.idempotency import Draft, Kind, Sender
+from plugins.leanafy.documents import send_documents
+from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ORDER, SHIPMENT_UPDATE
-from plugins.leanafy.products import line_units, unknown_line_sku
+from plugins.leanafy.products import unknown_line_sku
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.mappings import MappingError
@@ -47,21 +48,12 @@ def send(
 ) -> Iterator[RecordResult]:
     """Create an order per shipment Leanafy does not have yet."""
     view = ChannelView(context)
-    sender = Sender(client, ORDERS)
-    existing, new = sender.split_existing(shipments, lambda shipment: shipment.number)
-    yield from existing
-    units, unsendable = line_units(client, new)
-    if unsendable:
-        yield from unsendable
-        return
-    drafts: list[Draft] = []
-    for shipment in new:
-        draft = order_draft(context, view, shipment, units)
-        if isinstance(draft, RecordResult):
-            yield draft
-        else:
-            drafts.append(draft)
-    yield from sender.create_all(drafts)
+    return send_documents(
+        client,
+        ORDERS,
+        shipments,
+        lambda shipment, units: order_draft(context, view, shipment, units),
+    )
 
 
 def order_draft(

@@ -63,7 +63,9 @@ def _failed_call(error: ChannelHTTPError) -> list[HealthCheck]:
         return [HealthCheck(name=CONNECTION, ok=False, message=f"unreachable: {error}")]
     reached = HealthCheck(name=CONNECTION, ok=True, message="Leanafy answered")
     if isinstance(error, InvalidCredentials):
-        why = f"invalid credentials: Leanafy refused the Api Key / Api Secret ({error})"
+        why = "invalid credentials: Leanafy refused the Api Key / Api Secret"
+        if error.request_id:
+            why += f" (X-Request-Id: {error.request_id})"
         return [reached, HealthCheck(name=CREDENTIALS, ok=False, message=why)]
     why = f"GET {wire.BASE_PATH}{wire.Path.ME} failed: {error}"
     return [reached, HealthCheck(name=ACCOUNT, ok=False, message=why)]

@@ -136,6 +136,20 @@ def test_nothing_is_lost_or_duplicated_under_faults_and_kills(
     assert_every_fault_kind_happened(sandbox)
     assert unaccounted(a for runs in attempts.values() for a in runs) == []
     assert_no_secret_anywhere(cli, sandbox, tmp_path)
+    print(soak_report(soak_size.name, soak_seed, sandbox, attempts))
+
+
+def soak_report(size: str, seed: int, sandbox: SandboxServer, attempts: dict) -> str:
+    """What the soak went through (shown with ``pytest -s``; docs/benchmarks.md)."""
+    snapshot = sandbox.counters.snapshot()
+    injected = {k: sum(v.values()) for k, v in snapshot["injected"].items()}
+    requests = sum(snapshot["requests"].values())
+    faults = sum(injected.values())
+    lines = [f"soak {size}, seed {seed}: {requests} API requests, {faults} faults {injected}"]
+    for option, runs in attempts.items():
+        kills = sum(run.killed for run in runs)
+        lines.append(f"  {option}: {len(runs)} runs, {kills} killed")
+    return "\n".join(lines)
 
 
 def assert_sent_exactly_once(host: SqliteHost, sandbox: SandboxServer) -> None:

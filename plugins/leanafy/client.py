@@ -123,7 +123,7 @@ class LeanafyClient:
         params: Mapping[str, Any],
         after: Cursor | None,
         *,
-        limit: int = wire.DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
     ) -> Iterator[tuple[list[Record], Cursor]]:
         """The records after ``after``, one Leanafy page at a time, with the
         position of each page's last record (the page's cursor).
@@ -134,7 +134,7 @@ class LeanafyClient:
         """
         position = after
         since = after.updated_at if after else None
-        for listed in self.pages_since(path, params, since, limit=limit):
+        for listed in self.pages_since(path, params, since, limit=limit or wire.RECEIVE_PAGE_SIZE):
             fresh = [r for r in listed.records if Cursor.of(r).is_after(position)]
             if not fresh:
                 continue
@@ -147,7 +147,7 @@ class LeanafyClient:
         params: Mapping[str, Any],
         since: str | None,
         *,
-        limit: int = wire.DEFAULT_PAGE_SIZE,
+        limit: int = wire.RECEIVE_PAGE_SIZE,
     ) -> Iterator[ListPage]:
         """The pages of a list ordered by ``updated_at``, from ``since`` (inclusive).
 

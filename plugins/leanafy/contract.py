@@ -22,6 +22,9 @@ LEANAFY_SANDBOX_URL = "https://nova-sandbox.leanafywms.com"
 MAX_PAGE_SIZE = 500
 #: The page size Leanafy uses when none is asked for [model].
 DEFAULT_PAGE_SIZE = 100
+#: Records per page when a receive reads changes: the most Leanafy gives, so a
+#: receive costs one request per 500 records (tests lower it to cross pages).
+RECEIVE_PAGE_SIZE = MAX_PAGE_SIZE
 #: A repeatable filter (``sku``, ``primary_reference_number``) takes up to this many values [model].
 MAX_FILTER_VALUES = 100
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 import sys
 
+from plugins.leanafy import contract
 from plugins.registry import Registry
 from techoms_core.runner import run_option
 from techoms_core.store import SqliteHost
 
 
 def main(db: str, channel: str, option: str) -> None:
+    # pages of 100, so the test's 130 orders take two pages and the kill lands between them
+    contract.RECEIVE_PAGE_SIZE = 100
     with SqliteHost(db) as host:
         summary = run_option(host, Registry.discover(strict=True), channel, option)
     print(json.dumps(summary.as_json()))

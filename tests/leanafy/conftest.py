@@ -28,6 +28,15 @@ FAST_RETRIES = RetryPolicy(
 FAST_SESSION = {"retry": FAST_RETRIES, "timeout": (2.0, 5.0)}
 
 
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Receives read pages of 100, so a test's few hundred records span pages."""
+    from plugins.leanafy import contract
+
+    monkeypatch.setattr(contract, "RECEIVE_PAGE_SIZE", 100)
+    return 100
+
+
 @pytest.fixture(scope="session")
 def plugin() -> ChannelPlugin:
     """The Leanafy plugin, discovered through its entry point like any host would."""

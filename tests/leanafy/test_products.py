@@ -119,7 +119,7 @@ def test_sku_mappings_apply_to_exports(plugin, sandbox, open_channel):
     assert sandbox.warehouse.item("OUR-1") is None
 
 
-def test_import_pages_resume_from_the_cursor(plugin, sandbox_demo, open_channel):
+def test_import_pages_resume_from_the_cursor(plugin, sandbox_demo, open_channel, small_pages):
     sandbox_demo.warehouse.generate_items(230, sku_prefix="GEN-")
     mappings = Mappings(skus=SkuMap([("OUR-MUG", "MUG-WHT-12OZ")]))
     context = open_channel(mappings=mappings)

@@ -147,7 +147,7 @@ def test_sku_mappings_apply_inbound(plugin, sandbox_demo, open_channel):
 
 
 def test_cursor_resumes_without_losing_or_repeating(
-    plugin, sandbox_demo, sandbox_http, open_channel
+    plugin, sandbox_demo, sandbox_http, open_channel, small_pages
 ):
     context = open_channel()
     for n in range(130):
@@ -173,7 +173,9 @@ def test_cursor_resumes_without_losing_or_repeating(
     assert later["SH-005"].version != updates["SH-005"].version
 
 
-def test_storms_on_pages_retry_each_page_alone(plugin, sandbox_demo, sandbox_http, open_channel):
+def test_storms_on_pages_retry_each_page_alone(
+    plugin, sandbox_demo, sandbox_http, open_channel, small_pages
+):
     for n in range(130):
         body = {
             "primary_reference_number": f"SH-{n:03d}",

@@ -71,8 +71,8 @@ class LeanafyClient:
         api_url = str(settings[Setting.API_URL]).rstrip("/")
         # An Api Url given with Leanafy's /v1 already on it still works.
         self.base_url = api_url.removesuffix(wire.BASE_PATH) + wire.BASE_PATH
-        self.http.headers[wire.Header.API_KEY] = settings[Setting.API_KEY].reveal()
-        self.http.headers[wire.Header.API_SECRET] = settings[Setting.API_SECRET].reveal()
+        self.http.headers[wire.Header.API_KEY.value] = settings[Setting.API_KEY].reveal()
+        self.http.headers[wire.Header.API_SECRET.value] = settings[Setting.API_SECRET].reveal()
 
     # -- single requests ----------------------------------------------------------
 

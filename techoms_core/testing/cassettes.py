@@ -69,9 +69,12 @@ def scrubbed_request(redactor: Redactor):
 
     def scrub(request: Any) -> Any:
         request.uri = redactor.url(request.uri)
-        for name in list(request.headers):
-            value = request.headers[name]
-            request.headers[name] = MASK if is_sensitive_name(name) else redactor.text(str(value))
+        # str() the names too: a plugin may name headers with str enums, which
+        # a cassette cannot store
+        request.headers = {
+            str(name): MASK if is_sensitive_name(str(name)) else redactor.text(str(value))
+            for name, value in request.headers.items()
+        }
         if request.body:
             request.body = redactor.body(request.body).encode()
         return request

@@ -3,6 +3,7 @@ they replay without the WMS."""
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,16 @@ DECLARATION = make_reference_plugin().channel_declaration()
 BODY_SECRET = "body-secret-0a9b8c7d"
 
 
+class Header(enum.StrEnum):
+    """Header names as a plugin's wire contract may hold them: str enums."""
+
+    KEY = "X-Key"
+
+
 def conversation(url: str) -> list[object]:
     """A create and a lookup, with the key in a header, a query and a body."""
     settings = {"api_url": url, "api_key": API_KEY}
-    headers = {"X-Key": API_KEY}
+    headers = {Header.KEY: API_KEY}
     with open_test_channel(DECLARATION, settings) as context:
         body = {"reference": "V-1", "lines": ["REF-1"], "password": BODY_SECRET}
         created = context.http.post(f"{url}/orders", json=body, headers=headers)

@@ -117,6 +117,21 @@ class ChannelSession(requests.Session):
         adapter = ThrottledAdapter(limiter, pool_size=pool_size or limiter.profile.max_concurrency)
         self.mount("https://", adapter)
         self.mount("http://", adapter)
+        self._environment: dict[tuple, dict[str, Any]] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[override]
+        """``requests`` reads proxy and CA settings from the environment on every
+        request, which costs more CPU than the rest of a request; a channel run
+        reads them once per origin instead."""
+        if proxies or not self.trust_env:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        origin = urlsplit(url)[:2]
+        key = (origin, stream, verify, cert)
+        settings = self._environment.get(key)
+        if settings is None:
+            settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            self._environment[key] = settings
+        return {**settings, "proxies": dict(settings["proxies"])}
 
     def request(  # type: ignore[override]
         self,

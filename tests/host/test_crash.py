@@ -5,7 +5,9 @@ nor loses anything (the sandbox counts every create it stores).
 The sandbox runs in this process, so the test knows exactly when the worker is
 mid-flight: a hook on the sandbox's counters installs a ``slow`` fault (the
 answer is held after the create is stored) and sets an Event; the test then
-kills the worker while that answer is held.
+kills the worker while that answer is held, then waits until the sandbox has
+handled every request the worker sent (a killed client's last requests are
+still stored after it is gone) before it looks at anything or runs again.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def _hold_after(sandbox, monkeypatch, method: str, endpoint: str, count: int):
     return reached
 
 
-def _kill_worker_when(reached: threading.Event, db_path: Path, option: str) -> None:
+def _kill_worker_when(reached: threading.Event, db_path: Path, option: str, sandbox) -> None:
     worker = subprocess.Popen(
         [sys.executable, str(WORKER), str(db_path), "lean", option],
         stdout=subprocess.PIPE,
@@ -87,6 +89,7 @@ def _kill_worker_when(reached: threading.Event, db_path: Path, option: str) -> N
     finally:
         worker.communicate(timeout=30)
     assert worker.returncode == -signal.SIGKILL
+    assert sandbox.wait_until_handled(timeout=60), "the sandbox is still handling requests"
 
 
 def test_kill_mid_send_then_rerun_creates_no_duplicate_and_loses_nothing(
@@ -99,7 +102,7 @@ def test_kill_mid_send_then_rerun_creates_no_duplicate_and_loses_nothing(
     leanafy.load_shipments([samples.shipment(n, (SKU, 1)) for n in numbers])
     reached = _hold_after(sandbox, monkeypatch, "create_stored", "POST /v1/order", 12)
 
-    _kill_worker_when(reached, db_path, "send-shipments")
+    _kill_worker_when(reached, db_path, "send-shipments", sandbox)
     sandbox.faults.clear()
 
     in_wms = {n for n in numbers if sandbox.warehouse.orders(primary_reference_number=n)}
@@ -111,9 +114,8 @@ def test_kill_mid_send_then_rerun_creates_no_duplicate_and_loses_nothing(
     assert summary.status == "completed" and summary.counts["failed"] == 0
     already = {r.key for r in summary.records if r.status == "skipped"}
     # Created before the kill but never bound: found by the plugin's lookup, then
-    # bound. (Requests in flight at the kill may still be stored after it, so
-    # more can be found than were seen right after the kill.)
-    assert in_wms - sent <= already <= set(numbers) - sent
+    # bound; nothing the killed worker sent is stored after in_wms was read.
+    assert already == in_wms - sent
 
     for row in leanafy.shipment_rows():
         [order] = sandbox.warehouse.orders(primary_reference_number=row["number"])
@@ -136,7 +138,7 @@ def test_kill_mid_receive_then_rerun_applies_everything_once(
         sandbox.warehouse.ship(order["_id"])
     reached = _hold_after(sandbox, monkeypatch, "request", "GET /v1/orders", 2)
 
-    _kill_worker_when(reached, db_path, "receive-shipments")
+    _kill_worker_when(reached, db_path, "receive-shipments", sandbox)
     sandbox.faults.clear()
 
     shipped = [r["number"] for r in leanafy.shipment_rows() if r["status"] == "shipped"]

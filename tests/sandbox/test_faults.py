@@ -144,6 +144,7 @@ def test_slow_answers_pass_a_client_read_timeout(sandbox_demo, sandbox_http, ord
     with pytest.raises(requests.ReadTimeout):
         sandbox_http.post(f"{sandbox_demo.base_url}/order", json=order_body("S-2"), timeout=0.2)
 
+    assert sandbox_demo.wait_until_handled(timeout=30)  # a loaded machine may store late
     assert len(sandbox_demo.warehouse.orders("S-2")) == 1
 
 

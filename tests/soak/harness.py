@@ -13,7 +13,10 @@ a fast or a slow machine.
 
 :func:`sync_until_done` runs ``techoms sync NAME OPTION --json`` again and
 again, killing the planned attempts, until one run completes with no failed
-record.
+record. After each process it waits until the sandbox has handled every request
+that process sent: a killed process's last requests are still handled (a create
+stored, a fault injected) after it is gone, and must neither race the next run's
+look-ups nor be counted as the next run's faults.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ SECRET_VARIABLE = "SOAK_LEANAFY_API_SECRET"
 SYNC_TIMEOUT = 600
 #: Runs of one option before the soak gives up on it being done.
 MAX_ATTEMPTS = 40
+#: Longer than any request takes to handle once its client is gone.
+HANDLING_TIMEOUT = 60
 
 
 @frozen
@@ -194,6 +199,8 @@ def sync_until_done(
         switch.arm(sync.process, kill)
         returncode = sync.process.wait(timeout=SYNC_TIMEOUT)
         killed = switch.disarm()
+        if not sandbox.wait_until_handled(timeout=HANDLING_TIMEOUT):
+            raise AssertionError(f"the sandbox still handles what {option} sent")
         attempt = Attempt(
             option=option,
             kill=kill,

@@ -7,7 +7,8 @@ Leanafy that behaves like the real one, including when it misbehaves:
   :func:`serve` runs it in the foreground (``python -m plugins.leanafy.sandbox``).
 - ``server.warehouse`` moves orders and ARNs through the warehouse floor;
   ``server.faults`` injects latency, throttling, 5xx, store-then-fail, malformed
-  JSON and slow answers; ``server.counters`` shows what arrived.
+  JSON and slow answers; ``server.counters`` shows what arrived;
+  ``server.wait_until_handled(timeout)`` waits for what a killed client left behind.
 - :mod:`plugins.leanafy.sandbox.testing` offers pytest fixtures.
 
 See ``docs/sandbox.md``.

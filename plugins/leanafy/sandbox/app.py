@@ -120,6 +120,9 @@ class SandboxApp:
             body = response.get_data()
             response.set_data(body[: max(len(body) // 2, 1)])
             return response
+        # The request is handled (a create stored): only its answer is held, and
+        # whoever waits for the sandbox to finish handling need not wait for that.
+        self.sandbox.in_flight.handled(environ.get("werkzeug.socket"))
         self.sandbox.stopping.wait(aftermath.seconds)
         return response
 

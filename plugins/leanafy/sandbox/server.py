@@ -4,6 +4,7 @@
 ...     requests.get(f"{sandbox.base_url}/me", headers=sandbox.headers)
 ...     sandbox.warehouse.ship(order_id)
 ...     sandbox.faults.add("server_error", endpoint="POST /v1/order", rate=0.3)
+...     sandbox.wait_until_handled(timeout=30)     # after killing a client
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
+import time
 from typing import Any, TextIO
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from .app import SandboxApp
 from .counters import Counters
@@ -44,6 +47,34 @@ class QuietRequestHandler(WSGIRequestHandler):
         logger.log(level, message.rstrip(), *args)
 
 
+class SandboxHTTPServer(ThreadedWSGIServer):
+    """werkzeug's threaded server, telling the sandbox which connections it handles.
+
+    A connection counts in ``sandbox.in_flight`` from its accept, before its
+    thread reads the request, until that thread is done.
+    """
+
+    def __init__(self, host: str, port: int, sandbox: Sandbox) -> None:
+        super().__init__(host, port, SandboxApp(sandbox), QuietRequestHandler)
+        self.in_flight = sandbox.in_flight
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Count the accepted connection, then hand it to its own thread."""
+        self.in_flight.accepted(request, client_address)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.in_flight.handled(request)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection on its thread; it is handled when the thread is done."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.in_flight.handled(request)
+
+
 class SandboxServer:
     """A Leanafy sandbox served over HTTP on a background thread.
 
@@ -69,20 +100,14 @@ class SandboxServer:
         self.sandbox = Sandbox(
             open_state(state_path, api_key, api_secret, seed), fault_seed=fault_seed
         )
-        self._server: BaseWSGIServer | None = None
+        self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._saver: StateSaver | None = None
 
     def start(self) -> SandboxServer:
         """Bind and serve on a background thread; answers self."""
         self.sandbox.stopping.clear()
-        server = make_server(
-            self.host,
-            self.port,
-            SandboxApp(self.sandbox),
-            threaded=True,
-            request_handler=QuietRequestHandler,
-        )
+        server = SandboxHTTPServer(self.host, self.port, self.sandbox)
         self._server = server
         self.port = server.server_port
         self._thread = threading.Thread(
@@ -110,6 +135,28 @@ class SandboxServer:
         if self._saver is not None:
             self._saver.stop()
             self._saver = None
+
+    def wait_until_handled(self, timeout: float) -> bool:
+        """Wait until every request sent to the sandbox before this call is handled;
+        False if ``timeout`` seconds pass first.
+
+        Call it after killing a client and before reading the sandbox's records or
+        running the client again: the killed client's last requests may still be
+        queued or on a handler thread, and be stored later. A request counts as
+        handled once its handler is done (a create stored or refused); an answer a
+        ``slow`` fault holds after handling is not waited for. No polling: it waits
+        on a condition the handler threads signal.
+        """
+        server = self._server
+        if server is None:
+            return self.sandbox.wait_until_handled(timeout)
+        deadline = time.monotonic() + timeout
+        # The listen queue is first in, first out: once this probe connection is
+        # accepted, so is every connection made before it.
+        with socket.create_connection(_loopback(server), timeout=timeout) as probe:
+            address = probe.getsockname()
+            accepted = self.sandbox.in_flight.wait_until_accepted(address, _left(deadline))
+        return accepted and self.sandbox.wait_until_handled(_left(deadline))
 
     def __enter__(self) -> SandboxServer:
         return self.start()
@@ -171,6 +218,16 @@ class SandboxServer:
     def reset(self, seed: str = "empty") -> None:
         """Fresh records from ``seed`` (``empty`` or ``demo``); faults and counters cleared."""
         self.sandbox.reset(seed)
+
+
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.monotonic())
+
+
+def _loopback(server: SandboxHTTPServer) -> tuple[str, int]:
+    """Where this machine reaches ``server`` (a wildcard bind is reached on loopback)."""
+    host, port = server.socket.getsockname()[:2]
+    return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host), port
 
 
 def serve(

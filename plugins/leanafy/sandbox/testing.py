@@ -23,7 +23,8 @@ In a test::
 
 Useful attributes: ``url`` (the Api Url), ``base_url`` (``{url}/v1``),
 ``api_key``, ``api_secret``, ``headers``, ``warehouse_ids``, ``warehouse``
-(floor operations), ``faults``, ``counters``, ``reset(seed)``.
+(floor operations), ``faults``, ``counters``, ``reset(seed)``, and
+``wait_until_handled(timeout)`` (after killing a client, before looking).
 """
 
 from __future__ import annotations

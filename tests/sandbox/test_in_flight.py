@@ -1,0 +1,77 @@
+"""What a client that goes away leaves behind: requests the sandbox still handles
+(``wait_until_handled``)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from typing import Any
+
+from plugins.leanafy.sandbox import SandboxServer
+
+
+def raw_request(server: SandboxServer, path: str, body: dict[str, Any], cut: int = 0) -> bytes:
+    """``POST path`` as bytes on the wire, its body missing the last ``cut`` bytes."""
+    data = json.dumps(body).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {server.host}\r\n"
+        f"X-API-Key: {server.api_key}\r\nX-API-Secret: {server.api_secret}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
+    return head.encode() + data[: len(data) - cut]
+
+
+def send_and_leave(server: SandboxServer, request: bytes) -> None:
+    """What a killed client did: the request is on the wire, the client is gone."""
+    with socket.create_connection(("127.0.0.1", server.port)) as client:
+        client.sendall(request)
+
+
+def test_wait_until_handled_waits_for_what_a_gone_client_sent(
+    sandbox_demo, order_body, monkeypatch
+):
+    reached, release = threading.Event(), threading.Event()
+    counted = sandbox_demo.counters.create_received
+
+    def held_before_the_store(kind: str, key: str | None) -> None:
+        counted(kind, key)
+        reached.set()
+        release.wait(timeout=30)
+
+    monkeypatch.setattr(sandbox_demo.counters, "create_received", held_before_the_store)
+    send_and_leave(sandbox_demo, raw_request(sandbox_demo, "/v1/order", order_body("S-1")))
+    try:
+        assert reached.wait(timeout=30)
+        assert sandbox_demo.wait_until_handled(timeout=0.1) is False  # held until released
+        assert sandbox_demo.sandbox.wait_until_handled(timeout=0) is False
+    finally:
+        release.set()
+    assert sandbox_demo.wait_until_handled(timeout=30) is True
+    assert sandbox_demo.counters.creates("order", "S-1") == {"received": 1, "stored": 1}
+    assert sandbox_demo.sandbox.in_flight.count() == 0
+
+
+def test_a_request_queued_behind_a_busy_server_is_waited_for(sandbox_demo, order_body):
+    # Sent and left in one go, then waited for at once: the request may still be
+    # in the listen queue, unread, when the wait starts.
+    for number in range(5):
+        reference = f"Q-{number}"
+        send_and_leave(sandbox_demo, raw_request(sandbox_demo, "/v1/order", order_body(reference)))
+        assert sandbox_demo.wait_until_handled(timeout=30)
+        assert sandbox_demo.counters.creates("order", reference)["stored"] == 1
+
+
+def test_an_answer_a_slow_fault_holds_is_not_waited_for(order_body):
+    with SandboxServer(seed="demo") as server:  # its stop ends the hold
+        server.faults.add("slow", endpoint="POST /v1/order", seconds=600)
+        with socket.create_connection(("127.0.0.1", server.port)) as client:
+            client.sendall(raw_request(server, "/v1/order", order_body("S-1")))
+
+            assert server.wait_until_handled(timeout=30) is True
+            assert server.counters.creates("order", "S-1")["stored"] == 1
+            assert server.counters.snapshot()["responses"] == {}  # the answer is still held
+
+
+def test_wait_until_handled_on_a_stopped_server_has_nothing_to_wait_for():
+    assert SandboxServer().wait_until_handled(timeout=0) is True

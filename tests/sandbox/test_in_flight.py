@@ -1,14 +1,18 @@
 """What a client that goes away leaves behind: requests the sandbox still handles
-(``wait_until_handled``)."""
+(``wait_until_handled``), and a disconnect logged as one quiet line."""
 
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 from typing import Any
 
 from plugins.leanafy.sandbox import SandboxServer
+from plugins.leanafy.sandbox.endpoints import V1_HANDLERS
+
+APP_LOGGER = "plugins.leanafy.sandbox.app"
 
 
 def raw_request(server: SandboxServer, path: str, body: dict[str, Any], cut: int = 0) -> bytes:
@@ -75,3 +79,38 @@ def test_an_answer_a_slow_fault_holds_is_not_waited_for(order_body):
 
 def test_wait_until_handled_on_a_stopped_server_has_nothing_to_wait_for():
     assert SandboxServer().wait_until_handled(timeout=0) is True
+
+
+def test_a_client_gone_mid_body_is_one_info_line_without_traceback(
+    sandbox_demo, order_body, caplog
+):
+    caplog.set_level(logging.DEBUG, logger=APP_LOGGER)
+    request = raw_request(sandbox_demo, "/v1/order", order_body("S-1"), cut=40)
+
+    send_and_leave(sandbox_demo, request)
+    assert sandbox_demo.wait_until_handled(timeout=30)
+
+    [record] = [r for r in caplog.records if r.name == APP_LOGGER]
+    assert record.levelno == logging.INFO and record.exc_info is None
+    assert record.getMessage() == (
+        "client left before its request was read: POST /v1/order (ClientDisconnected)"
+    )
+    assert sandbox_demo.counters.creates("order", "S-1") == {"received": 0, "stored": 0}
+
+
+def test_an_internal_error_is_still_logged_with_its_traceback(
+    sandbox, sandbox_http, caplog, monkeypatch
+):
+    def broken(exchange: Any) -> None:
+        raise RuntimeError("a bug in the sandbox")
+
+    monkeypatch.setitem(V1_HANDLERS, "me", broken)
+
+    response = sandbox_http.get(f"{sandbox.base_url}/me")
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    [record] = [r for r in caplog.records if r.name == APP_LOGGER]
+    assert record.levelno == logging.ERROR
+    assert record.getMessage() == "sandbox failed on GET /v1/me"
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError

@@ -18,14 +18,21 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import ClientDisconnected, HTTPException, MethodNotAllowed
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
 from .admin import ADMIN_HANDLERS, ADMIN_PREFIX, ADMIN_RULES
 from .endpoints import REFUSED_METHODS, V1_HANDLERS, V1_RULES
 from .envelope import Exchange, Reply, encode
-from .errors import ApiError, invalid_credentials, method_not_allowed, not_found, rate_limited
+from .errors import (
+    ApiError,
+    bad_request,
+    invalid_credentials,
+    method_not_allowed,
+    not_found,
+    rate_limited,
+)
 from .faults import Aftermath, Refusal
 from .instance import Sandbox
 
@@ -153,6 +160,16 @@ class SandboxApp:
             reply: Reply = handlers[endpoint](Exchange(request, self.sandbox), **arguments)
         except ApiError as error:
             return error_response(error), False
+        except (ClientDisconnected, ConnectionError) as error:
+            # A client that goes away mid-request is normal (a killed sync). Reading
+            # the body is a handler's only socket I/O and comes before any store.
+            logger.info(
+                "client left before its request was read: %s %s (%s)",
+                request.method,
+                request.path,
+                type(error).__name__,
+            )
+            return error_response(bad_request("the client disconnected")), False
         except Exception:
             logger.exception("sandbox failed on %s %s", request.method, request.path)
             return error_response(ApiError(500, "internal_error", "the sandbox failed")), False

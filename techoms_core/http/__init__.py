@@ -52,8 +52,10 @@ request id) and each retry at WARNING, all through the session's
 :class:`Redactor`: secret values, sensitive headers and query parameters are
 masked. Log what you take from the wire through ``session.redactor`` too.
 
-**Counting.** ``session.stats`` counts attempts (``requests``), ``retries``
-and 429 answers (``rate_limited``).
+**Counting.** ``session.stats`` (:class:`SessionStats`) counts attempts
+(``requests``), ``retries`` and 429 answers (``rate_limited``), and sums the
+CPU time the HTTP library spent sending and reading (``transport_cpu_seconds``).
+The runner copies them into the run's summary and the run log.
 """
 
 from techoms_core.http.conventions import WireConventions
@@ -79,12 +81,8 @@ from techoms_core.http.failures import REQUEST_ID_HEADER, ErrorParser
 from techoms_core.http.limiter import ThroughputLimiter
 from techoms_core.http.redaction import Redactor, is_sensitive_name
 from techoms_core.http.retry import DEFAULT_RETRY, RetryPolicy, parse_retry_after
-from techoms_core.http.session import (
-    IDEMPOTENT_METHODS,
-    ChannelSession,
-    SessionStats,
-    build_session,
-)
+from techoms_core.http.session import IDEMPOTENT_METHODS, ChannelSession, build_session
+from techoms_core.http.stats import SessionStats
 
 __all__ = [
     "DEFAULT_ERROR_TABLE",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -23,7 +22,6 @@ from urllib.parse import urlsplit
 
 import attrs
 import requests
-from attrs import define, field
 from requests.models import PreparedRequest
 from requests.sessions import merge_setting
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -34,6 +32,7 @@ from techoms_core.http.failures import REQUEST_ID_HEADER, Attempt, ErrorParser, 
 from techoms_core.http.limiter import ThroughputLimiter
 from techoms_core.http.redaction import Redactor, is_sensitive_name
 from techoms_core.http.retry import DEFAULT_RETRY, RetryPolicy
+from techoms_core.http.stats import SessionStats
 from techoms_core.http.transport import ThrottledAdapter
 from techoms_core.http.wirelog import guard_wire_log
 from techoms_core.secrets import Secret
@@ -44,26 +43,6 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELET
 
 Logger = logging.Logger | logging.LoggerAdapter
 Timeout = float | tuple[float, float]
-
-
-@define
-class SessionStats:
-    """What a session has done so far; safe to read from any thread.
-
-    :ivar requests: attempts made (a retried request counts once per attempt).
-    :ivar retries: attempts that were retried after a failure.
-    :ivar rate_limited: answers with status 429.
-    """
-
-    requests: int = 0
-    retries: int = 0
-    rate_limited: int = 0
-    _lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False, eq=False)
-
-    def count(self, what: str) -> None:
-        """Add one to the counter called ``what``."""
-        with self._lock:
-            setattr(self, what, getattr(self, what) + 1)
 
 
 def _as_pair(timeout: Timeout) -> tuple[float, float]:
@@ -114,7 +93,9 @@ class ChannelSession(requests.Session):
         self.sleep = sleep
         self.stats = SessionStats()
         guard_wire_log(self.redactor)
-        adapter = ThrottledAdapter(limiter, pool_size=pool_size or limiter.profile.max_concurrency)
+        adapter = ThrottledAdapter(
+            limiter, pool_size=pool_size or limiter.profile.max_concurrency, stats=self.stats
+        )
         self.mount("https://", adapter)
         self.mount("http://", adapter)
         self._environment: dict[tuple, dict[str, Any]] = {}

@@ -4,11 +4,14 @@
 slot of the channel's :class:`~techoms_core.http.limiter.ThroughputLimiter`
 while a request is on the wire, and keeps a connection pool sized to the cap.
 Because the slot is taken here, every attempt of a retried request, and every
-hop of a redirect, counts against the cap.
+hop of a redirect, counts against the cap. It is also where the session's
+``stats.transport_cpu_seconds`` is measured: the CPU the calling thread spends
+in the HTTP library while the request is on the wire.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +19,7 @@ from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
 
 from techoms_core.http.limiter import ThroughputLimiter
+from techoms_core.http.stats import SessionStats
 
 
 class ThrottledAdapter(HTTPAdapter):
@@ -26,9 +30,12 @@ class ThrottledAdapter(HTTPAdapter):
     sent must not be sent again blindly.
     """
 
-    def __init__(self, limiter: ThroughputLimiter, *, pool_size: int) -> None:
+    def __init__(
+        self, limiter: ThroughputLimiter, *, pool_size: int, stats: SessionStats | None = None
+    ) -> None:
         super().__init__(pool_maxsize=pool_size, max_retries=0)
         self.limiter = limiter
+        self.stats = stats if stats is not None else SessionStats()
 
     def send(
         self,
@@ -42,10 +49,17 @@ class ThrottledAdapter(HTTPAdapter):
         """Send ``request`` once the limiter allows it.
 
         Unless the caller streams the answer, its body is read inside the slot
-        too, so a request counts as in flight until it has fully arrived.
+        too, so a request counts as in flight until it has fully arrived. The
+        calling thread's CPU time over the send (and that read) is added to
+        ``stats.transport_cpu_seconds``, failed sends included; time spent
+        waiting for the slot is not in it.
         """
         with self.limiter.slot():
-            response = super().send(request, stream, timeout, verify, cert, proxies)
-            if not stream:
-                _ = response.content
+            started = time.thread_time()
+            try:
+                response = super().send(request, stream, timeout, verify, cert, proxies)
+                if not stream:
+                    _ = response.content
+            finally:
+                self.stats.add_transport_cpu(time.thread_time() - started)
             return response

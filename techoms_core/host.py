@@ -179,9 +179,29 @@ class Job:
 
 
 @frozen(kw_only=True)
+class RunTraffic:
+    """What a run asked of the WMS, as the channel's HTTP session counted it.
+
+    It accounts for the faults that retries absorbed, which the per-record
+    results cannot show: a run whose records all ended ``ok`` may still have
+    met 429s and 5xx answers on the way.
+
+    :ivar requests: attempts sent (a retried request counts once per attempt).
+    :ivar retries: attempts that failed and were tried again.
+    :ivar rate_limited: answers with status 429 (retried or not).
+    """
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+
+
+@frozen(kw_only=True)
 class RunRecord:
     """One run as the run log keeps it. ``counts`` maps each
-    :class:`~techoms_core.models.Status` value to a number."""
+    :class:`~techoms_core.models.Status` value to a number; ``traffic`` is
+    ``None`` where it was not recorded (refused runs, a process killed before
+    the run's end, runs logged before it was kept)."""
 
     id: int
     channel: str
@@ -192,6 +212,7 @@ class RunRecord:
     counts: Mapping[str, int]
     dry_run: bool = False
     message: str | None = None
+    traffic: RunTraffic | None = None
 
 
 @frozen(kw_only=True)
@@ -345,9 +366,12 @@ class Host(Protocol):
         status: RunStatus,
         counts: Mapping[str, int],
         message: str | None = None,
+        *,
+        traffic: RunTraffic | None = None,
     ) -> None:
-        """Close a run with its status, its counts per status and, for a
-        failure of the whole run, the message."""
+        """Close a run with its status, its counts per status, for a failure
+        of the whole run the message, and what it asked of the WMS (``traffic``,
+        when the run got as far as opening its channel session)."""
         ...
 
     def log_results(self, run_id: int, results: Sequence[RecordResult]) -> None:

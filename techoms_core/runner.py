@@ -21,7 +21,8 @@
      last page has arrived;
 
 4. writes the run and every record's result to the run log, a failure of the
-   whole run included, and releases the lock.
+   whole run included, with what the run asked of the WMS (requests, retries,
+   429s: :class:`~techoms_core.host.RunTraffic`), and releases the lock.
 
 A ``stop`` Event makes the run finish its current batch or page and return.
 A dry run reads what it needs and writes nothing: no lock, no log, no cursor,
@@ -37,7 +38,7 @@ from typing import Any, NoReturn
 
 from techoms_core import rules
 from techoms_core.context import ChannelConfig, ChannelContext, open_context
-from techoms_core.host import Host, HostError, RunLocked, RunStatus, UnknownChannel
+from techoms_core.host import Host, HostError, RunLocked, RunStatus, RunTraffic, UnknownChannel
 from techoms_core.menu import require_in_menu
 from techoms_core.models import RecordResult
 from techoms_core.options import Shape, SyncOption, UnknownOption, option_named
@@ -103,6 +104,7 @@ def run_option(
         steps = _Steps(host, plugin, context, option, summary, progress, stop or threading.Event())
         if dry_run:
             summary.status = steps.dry_run()
+            _take_traffic(summary, context)
             return summary
         with _locked(host, config.name, option.key) as lock:
             summary.run_id = host.start_run(config.name, option.key, holder=lock.holder)
@@ -120,11 +122,30 @@ def _run_logged(host: Host, steps: _Steps, summary: RunSummary, context: Channel
         summary.status = RunStatus.FAILED
         summary.message = _describe(exc, context)
     except BaseException:
-        host.finish_run(summary.run_id, RunStatus.INTERRUPTED, summary.counts, "interrupted")
+        _take_traffic(summary, context)
+        host.finish_run(
+            summary.run_id,
+            RunStatus.INTERRUPTED,
+            summary.counts,
+            "interrupted",
+            traffic=summary.traffic,
+        )
         raise
     if summary.status is RunStatus.STOPPED and summary.message is None:
         summary.message = "stopped on request after the current batch or page"
-    host.finish_run(summary.run_id, summary.status, summary.counts, summary.message)
+    _take_traffic(summary, context)
+    host.finish_run(
+        summary.run_id, summary.status, summary.counts, summary.message, traffic=summary.traffic
+    )
+
+
+def _take_traffic(summary: RunSummary, context: ChannelContext) -> None:
+    """Copy what the run's HTTP session counted into the summary."""
+    stats = context.http.stats
+    summary.traffic = RunTraffic(
+        requests=stats.requests, retries=stats.retries, rate_limited=stats.rate_limited
+    )
+    summary.transport_cpu_seconds = stats.transport_cpu_seconds
 
 
 class _Steps:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Protocol
 
+import attrs
 from attrs import define, field
 
-from techoms_core.host import RunStatus
+from techoms_core.host import RunStatus, RunTraffic
 from techoms_core.models import RecordResult, Status
 
 
@@ -55,6 +56,12 @@ class RunSummary:
     snapshot only the records that are not ``ok``, which are counted).
     ``status`` is a :class:`~techoms_core.host.RunStatus`; ``message`` says why
     a run failed or stopped. A dry run has no ``run_id``.
+
+    ``traffic`` is what the run asked of the WMS (requests, retries, 429s),
+    also kept in the run log; ``transport_cpu_seconds`` the CPU time the HTTP
+    library spent in this process on the run's requests
+    (:class:`~techoms_core.http.SessionStats`), which is a measure of this
+    machine and is not logged. Both are unset when the run was refused.
     """
 
     channel: str
@@ -65,6 +72,8 @@ class RunSummary:
     status: RunStatus = RunStatus.RUNNING
     message: str | None = None
     dry_run: bool = False
+    traffic: RunTraffic | None = None
+    transport_cpu_seconds: float | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -89,5 +98,6 @@ class RunSummary:
             "dry_run": self.dry_run,
             "run_id": self.run_id,
             "counts": dict(self.counts),
+            "traffic": attrs.asdict(self.traffic) if self.traffic else None,
             "records": [record._asdict() for record in self.records],
         }

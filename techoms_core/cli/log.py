@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import click
 from rich.table import Table
 from rich.text import Text
@@ -12,7 +13,7 @@ from techoms_core.cli.app import CliState, pass_state
 from techoms_core.cli.output import plain
 from techoms_core.cli.records import review_line
 from techoms_core.cli.sync import STATUS_STYLE
-from techoms_core.host import RunMessage, RunRecord
+from techoms_core.host import RunMessage, RunRecord, RunTraffic
 from techoms_core.models import Status
 
 LEVEL_STYLE = {"info": "", "warning": "yellow", "error": "red", "fatal": "bold red"}
@@ -36,7 +37,8 @@ def log(
 ) -> None:
     """Show the latest runs (of channel NAME, or all channels) and their messages.
 
-    Each run shows how it ended and its counts per status; below, the
+    Each run shows how it ended, its counts per status and the requests it
+    made to the WMS (with the retries and 429 answers among them); below, the
     per-record messages of those runs (records that were skipped, warned or
     failed; ``--all`` adds the ok ones). Short-shipped shipment updates, which are never
     applied automatically, are listed as kept for review.
@@ -71,7 +73,9 @@ def log(
 
 
 def _runs_table(runs: list[RunRecord]) -> Table:
-    table = Table("Run", "Started (UTC)", "Channel", "Option", "Status", *Status, "Message")
+    table = Table(
+        "Run", "Started (UTC)", "Channel", "Option", "Status", *Status, "Requests", "Message"
+    )
     for column in table.columns[:5]:
         column.no_wrap = True
     for run in runs:
@@ -83,9 +87,22 @@ def _runs_table(runs: list[RunRecord]) -> Table:
             plain(run.option),
             Text(status, style=RUN_STYLE.get(run.status.value, "")),
             *(Text(str(run.counts.get(s.value, 0)), style=STATUS_STYLE[s.value]) for s in Status),
+            _traffic_cell(run.traffic),
             plain(run.message or ""),
         )
     return table
+
+
+def _traffic_cell(traffic: RunTraffic | None) -> str:
+    """``"120"``, or ``"120 (3 retried, 2 answered 429)"``; empty when not recorded."""
+    if traffic is None:
+        return ""
+    faults = []
+    if traffic.retries:
+        faults.append(f"{traffic.retries} retried")
+    if traffic.rate_limited:
+        faults.append(f"{traffic.rate_limited} answered 429")
+    return f"{traffic.requests}" + (f" ({', '.join(faults)})" if faults else "")
 
 
 def _messages_table(run: RunRecord, messages: list[RunMessage]) -> Table:
@@ -114,6 +131,7 @@ def _run_json(run: RunRecord, messages: list[RunMessage]) -> dict[str, Any]:
         "counts": {s.value: run.counts.get(s.value, 0) for s in Status},
         "dry_run": run.dry_run,
         "message": run.message,
+        "traffic": attrs.asdict(run.traffic) if run.traffic else None,
         "messages": [
             {
                 "key": m.key,

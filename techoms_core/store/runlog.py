@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from techoms_core.host import LockHolder, RunMessage, RunRecord, RunStatus
+from techoms_core.host import LockHolder, RunMessage, RunRecord, RunStatus, RunTraffic
 from techoms_core.models import RecordResult, Status
 from techoms_core.store import schema
 from techoms_core.store.database import Database
@@ -44,8 +44,16 @@ class RunLogStore(Database):
         status: RunStatus,
         counts: Mapping[str, int],
         message: str | None = None,
+        *,
+        traffic: RunTraffic | None = None,
     ) -> None:
-        values = {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
+        values: dict[str, Any] = {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
+        if traffic is not None:
+            values.update(
+                requests=traffic.requests,
+                retries=traffic.retries,
+                rate_limited=traffic.rate_limited,
+            )
         with self._write() as connection:
             connection.execute(
                 update(schema.runs)
@@ -159,4 +167,13 @@ def _run_record(row: Any) -> RunRecord:
         counts={key: getattr(row, key) for key in COUNT_KEYS},
         dry_run=bool(row.dry_run),
         message=row.message,
+        traffic=_traffic(row),
+    )
+
+
+def _traffic(row: Any) -> RunTraffic | None:
+    if row.requests is None:
+        return None
+    return RunTraffic(
+        requests=row.requests, retries=row.retries or 0, rate_limited=row.rate_limited or 0
     )

@@ -320,6 +320,11 @@ runs = Table(
     Column("failed", Integer, nullable=False, default=0),
     Column("message", Text),
     Column("lock_token", String(64)),
+    # What the run asked of the WMS (its HTTP session's counts); NULL when not
+    # recorded: refused runs, killed processes, runs logged before revision 0002.
+    Column("requests", Integer),
+    Column("retries", Integer),
+    Column("rate_limited", Integer),
     Index(None, "channel", "id"),
 )
 

@@ -168,3 +168,16 @@ def test_a_sync_draws_a_progress_bar_on_a_terminal(cli, loaded):
     assert "Export Products to Channel: east" in drawn
     assert "6/6" in drawn
     assert summary.counts["failed"] == 1
+
+
+def test_the_run_log_counts_requests_retries_and_429s(cli, loaded, sandbox):
+    sandbox.faults.add("throttle", endpoint="POST /v1/item", retry_after=0, times=2)
+    sandbox.counters.reset()
+
+    summary = cli.json("sync", loaded, "export-products", status=1)
+
+    asked = sum(sandbox.counters.snapshot()["requests"].values())
+    traffic = {"requests": asked, "retries": 2, "rate_limited": 2}
+    assert summary["traffic"] == traffic
+    assert cli.json("log", loaded)["runs"][0]["traffic"] == traffic
+    assert f"{asked} (2 retried, 2 answered 429)" in cli("log", loaded).stdout

@@ -5,11 +5,13 @@ from __future__ import annotations
 import inspect
 import sqlite3
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from techoms_core.host import Host
+from techoms_core.host import Host, RunStatus, RunTraffic
 from techoms_core.store import SqliteHost, default_db_path, open_host
+from techoms_core.store.engine import alembic_config, sqlite_engine
 from techoms_core.store.schema import metadata
 
 
@@ -57,3 +59,31 @@ def test_sqlite_host_implements_every_method_of_the_protocol(db_path):
         for name in members:
             wanted = inspect.signature(getattr(Host, name)).parameters
             assert inspect.signature(getattr(SqliteHost, name)).parameters == wanted, name
+
+
+def test_runs_logged_before_revision_0002_have_no_traffic(db_path):
+    engine = sqlite_engine(db_path, busy_timeout=5)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    engine.dispose()
+    old = sqlite3.connect(db_path)
+    old.execute(
+        "INSERT INTO runs (channel, option, started_at, status, dry_run, ok, skipped, warning,"
+        " failed) VALUES ('east', 'send-shipments', '2025-01-06 09:00:00.000000', 'completed',"
+        " 0, 3, 0, 0, 0)"
+    )
+    old.commit()
+    old.close()
+
+    with SqliteHost(db_path) as host:
+        [before] = host.runs()
+        run_id = host.start_run("east", "send-shipments")
+        host.finish_run(
+            run_id, RunStatus.COMPLETED, {"ok": 1}, traffic=RunTraffic(requests=4, retries=1)
+        )
+        after = host.run(run_id)
+
+    assert (before.counts["ok"], before.traffic) == (3, None)
+    assert after.traffic == RunTraffic(requests=4, retries=1, rate_limited=0)

@@ -11,12 +11,14 @@ implementing this Protocol over its own database.
 The guarantees of spec §5 are split between the runner and the host:
 
 * **Sends.** The runner reads :meth:`Host.records_to_send` in batches, calls
-  the plugin, and hands each result to :meth:`Host.record_send_results` as it
-  streams in. The host must, in ONE transaction per call, move each record to
-  its new send state (``ok`` / ``skipped`` with a ``remote_id`` -> sent, bound
-  to that WMS id; ``failed`` -> stays ready with the error) and write the
-  result to the run log. A crash then loses at most the results in flight, and
-  the plugin's look-before-create rule finds what was created.
+  the plugin, and hands the results to :meth:`Host.record_send_results` in
+  small groups as they stream in (at most 25 results, see
+  :mod:`techoms_core.send_groups`). The host must, in ONE transaction per
+  call, move each record to its new send state (``ok`` / ``skipped`` with a
+  ``remote_id`` -> sent, bound to that WMS id; ``failed`` -> stays ready with
+  the error) and write the results to the run log. A crash then loses at most
+  the results in flight and one uncommitted group, and the plugin's
+  look-before-create rule finds what was created.
 * **Receives.** :meth:`Host.apply_page` applies a page's records, stores its
   cursor and logs its results in ONE transaction. Applying the same update
   twice is a no-op (by the record's state and the update's ``version``).

@@ -11,9 +11,12 @@
 
    * **send**: records are read from the host in batches of
      ``BATCH_PER_SLOT x max_concurrency`` of the channel's throughput profile,
-     and each result is committed as it streams in, together with the
-     record's new state (``sent`` with the WMS id, or ``ready`` with the
-     error). A kill -9 loses at most the results in flight; the plugin's
+     and results are committed in small groups as they stream in
+     (:mod:`techoms_core.send_groups`: every ``GROUP_SIZE`` results or
+     ``GROUP_SECONDS``, whichever comes first, and always at the end of a
+     batch), each group in ONE transaction with its records' new states
+     (``sent`` with the WMS id, or ``ready`` with the error). A kill -9 loses
+     at most the results in flight and one uncommitted group; the plugin's
      look-before-create rule finds those on the next run.
    * **receive**: each page's records and its cursor commit in one
      transaction; the next run resumes from the last committed page.
@@ -45,6 +48,7 @@ from techoms_core.options import Shape, SyncOption, UnknownOption, option_named
 from techoms_core.plugin import ChannelPlugin
 from techoms_core.run_lock import LOCK_TTL, RunLock, lock_name
 from techoms_core.runs import RecordLine, RunProgress, RunRefused, RunSummary
+from techoms_core.send_groups import ResultGroup
 from techoms_core.settings import SettingsError
 
 __all__ = [
@@ -197,13 +201,20 @@ class _Steps:
         return RunStatus.STOPPED
 
     def _sent(self, batch) -> Iterator[RecordResult]:
-        """Results as the plugin gives them, each committed before the next."""
+        """Results as the plugin gives them, committed in groups; whatever is
+        held is committed at the end of the batch, and before a failure of
+        the plugin mid-batch is passed on."""
+        group = ResultGroup(self._commit_results)
+        try:
+            for result in self.plugin.send(self.option, self.context, batch):
+                group.add(result)
+                yield result
+        finally:
+            group.commit()
+
+    def _commit_results(self, results) -> None:
         assert self.summary.run_id is not None
-        for result in self.plugin.send(self.option, self.context, batch):
-            self.host.record_send_results(
-                self.summary.run_id, self.channel, self.option.key, [result]
-            )
-            yield result
+        self.host.record_send_results(self.summary.run_id, self.channel, self.option.key, results)
 
     def _would_send(self, batch) -> list[RecordResult]:
         """What a send would do, without calling the plugin: the core's own

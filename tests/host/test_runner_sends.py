@@ -6,7 +6,9 @@ import threading
 
 import pytest
 
+from techoms_core import runner
 from techoms_core.runner import RunRefused, run_option
+from techoms_core.send_groups import GROUP_SIZE
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
 
@@ -77,6 +79,31 @@ def test_batches_follow_the_throughput_profile(channel, fake):
     fake.batches.clear()
     run_option(host, registry, "wms", "send-shipments")
     assert [len(batch) for batch in fake.batches] == [4, 2]
+
+
+def test_results_commit_in_groups_each_with_its_states(channel, fake, monkeypatch):
+    host, registry = channel
+    monkeypatch.setattr(runner, "BATCH_PER_SLOT", 30)  # 60 records per batch, 2 slots
+    host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(70)])
+    committed: list[list[str]] = []
+    record = host.record_send_results
+
+    def recording(run_id, channel_name, option, results):
+        record(run_id, channel_name, option, results)
+        committed.append([r.key for r in results])
+        sent = {r["number"] for r in host.shipment_rows() if r["status"] == "sent"}
+        assert {key for group in committed for key in group} == sent
+
+    monkeypatch.setattr(host, "record_send_results", recording)
+    summary = run_option(host, registry, "wms", "send-shipments")
+
+    assert summary.succeeded  # and after every commit, the sent records were those committed
+    assert all(1 <= len(group) <= GROUP_SIZE for group in committed)
+    assert [key for group in committed for key in group] == [r.key for r in summary.records]
+    assert len(committed) >= 4  # 60 + 10 records: at least 3 groups, then the batch's end
+    assert committed[-1][-1] == "S-69"
+    messages = host.run_messages(summary.run_id)
+    assert len(messages) == 70
 
 
 def test_export_products_reports_what_the_core_refuses(channel, fake):

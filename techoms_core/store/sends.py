@@ -1,8 +1,9 @@
-"""Sends on the host side: what is due to a channel, and binding results.
+"""Sends on the host side: what is due to a channel, and recording results.
 
 Each call of :meth:`SendStore.record_send_results` is one transaction: the
-records' new states and their run-log messages commit together, so a record
-is never ``sent`` without its WMS id, nor logged without its state.
+records' new states (:mod:`techoms_core.store.bindings`) and their run-log
+messages commit together, so a record is never ``sent`` without its WMS id,
+nor logged without its state.
 """
 
 from __future__ import annotations
@@ -10,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, func, or_, select
 
-from techoms_core.host import ReceiptStatus, SendRecord, ShipmentStatus
-from techoms_core.models import RecordResult, Status, sku_key
+from techoms_core.host import SendRecord, ShipmentStatus
+from techoms_core.models import RecordResult, sku_key
 from techoms_core.options import option_named
 from techoms_core.store import codec, schema
+from techoms_core.store.bindings import BINDERS, READY, SENT
 from techoms_core.store.database import Database
 from techoms_core.store.runlog import insert_messages
-
-SENT = "sent"
-READY = "ready"
 
 
 class SendStore(Database):
@@ -48,11 +47,10 @@ class SendStore(Database):
     def record_send_results(
         self, run_id: int, channel: str, option: str, results: Sequence[RecordResult]
     ) -> None:
-        bind = _BINDERS[option_named(option).key]
+        bind = BINDERS[option_named(option).key]
         now = self._now()
         with self._write() as connection:
-            for result in results:
-                bind(connection, channel, result, now)
+            bind(connection, channel, results, now)
             insert_messages(connection, run_id, results, now)
 
     def _due(self, connection: Connection, channel: str, option: str) -> Select:
@@ -139,89 +137,3 @@ def _lines(connection: Connection, table, parent: str, numbers: list[str]) -> di
             line["references"] = codec.loads(line["references"])
         lines.setdefault(line[parent], []).append(line)
     return lines
-
-
-def _went_through(result: RecordResult) -> bool:
-    """ok and warning mean the WMS took the record; skipped with an id means
-    it was already there. Anything else leaves the record to send again."""
-    if result.status in (Status.OK, Status.WARNING):
-        return True
-    return result.status is Status.SKIPPED and result.remote_id is not None
-
-
-def _bind_product(connection: Connection, channel: str, result: RecordResult, now) -> None:
-    key = sku_key(result.key)
-    revision = connection.execute(
-        select(schema.products.c.revision).where(schema.products.c.sku_key == key)
-    ).scalar()
-    if revision is None or (result.status is Status.SKIPPED and not _went_through(result)):
-        return
-    sends = schema.product_sends
-    found = connection.execute(
-        select(sends.c.status).where(sends.c.channel == channel, sends.c.sku_key == key)
-    ).first()
-    if _went_through(result):
-        values = {
-            "status": SENT,
-            "sent_revision": revision,
-            "last_error": None,
-            "last_error_field": None,
-        }
-        if result.remote_id is not None:
-            values["remote_id"] = result.remote_id
-    else:
-        values = {"last_error": result.message, "last_error_field": result.field}
-        if found is None:
-            values["status"] = READY
-    values["updated_at"] = now
-    if found is None:
-        connection.execute(insert(sends).values(channel=channel, sku_key=key, **values))
-    else:
-        connection.execute(
-            update(sends).where(sends.c.channel == channel, sends.c.sku_key == key).values(values)
-        )
-
-
-def _binder(table, ready: str, sent: str):
-    def bind(connection: Connection, channel: str, result: RecordResult, now) -> None:
-        where = (table.c.number == result.key, table.c.status == ready)
-        if _went_through(result):
-            values = {
-                "status": sent,
-                "channel": channel,
-                "remote_id": result.remote_id,
-                "last_error": None,
-                "last_error_field": None,
-            }
-        elif result.status is Status.FAILED:
-            values = {"last_error": result.message, "last_error_field": result.field}
-        else:
-            return
-        connection.execute(update(table).where(*where).values(updated_at=now, **values))
-
-    return bind
-
-
-def _bind_cancellation(connection: Connection, channel: str, result: RecordResult, now) -> None:
-    table = schema.shipments
-    where = (table.c.number == result.key, table.c.status == ShipmentStatus.SENT.value)
-    if result.status is Status.FAILED:
-        values = {"last_error": result.message, "last_error_field": result.field}
-    else:
-        values = {
-            "status": ShipmentStatus.CANCELLED.value,
-            "cancel_requested": False,
-            "cancelled_reason": result.message or "cancelled in the channel",
-            "last_error": None,
-            "last_error_field": None,
-        }
-    connection.execute(update(table).where(*where).values(updated_at=now, **values))
-
-
-_BINDERS = {
-    "export-products": _bind_product,
-    "update-products": _bind_product,
-    "send-shipments": _binder(schema.shipments, READY, ShipmentStatus.SENT.value),
-    "send-receipts": _binder(schema.receipts, READY, ReceiptStatus.SENT.value),
-    "cancel-shipments": _bind_cancellation,
-}

@@ -65,6 +65,9 @@ class ThroughputLimiter:
     def __init__(self, profile: ThroughputProfile) -> None:
         self._profile = profile
         self._in_flight = threading.BoundedSemaphore(profile.max_concurrency)
+        # One thread at a time waits for a permit; the others wait on this lock,
+        # which costs no CPU, instead of all polling the rate after each wait.
+        self._admission = threading.Lock()
         self._starts = Limiter(
             InMemoryBucket(rates_for(profile.requests_per_second)), buffer_ms=_WAIT_MARGIN_MS
         )
@@ -83,7 +86,9 @@ class ThroughputLimiter:
         start times the WMS sees keep to the rate.
         """
         with self._in_flight:
-            if not self._starts.try_acquire(_PERMIT_NAME, blocking=True):
+            with self._admission:
+                admitted = self._starts.try_acquire(_PERMIT_NAME, blocking=True)
+            if not admitted:
                 raise RuntimeError(f"the rate of {self._profile.label!r} admits no request")
             yield
 

@@ -17,15 +17,17 @@ class SessionStats:
     :ivar retries: attempts that were retried after a failure.
     :ivar rate_limited: answers with status 429.
     :ivar transport_cpu_seconds: CPU time the HTTP library spent in this
-        process sending requests and reading their answers (``requests``'
-        adapter, urllib3, ``http.client``, the socket calls), summed over the
-        calling threads (``time.thread_time()`` around each adapter send,
-        inside the throughput slot). Waiting for the network costs no CPU, so
-        it is not in here; neither is preparing a request before the adapter
-        (``requests.Session``'s own work), the limiter, retries, decoding JSON
-        or anything the plugin does with the answer. Benchmarks subtract it
-        from the process's CPU time to tell our code's cost from the HTTP
-        library's.
+        process on the session's requests, summed over the calling threads
+        (``time.thread_time()``): ``requests`` preparing each request
+        (``Session.prepare_request``: headers, cookies, ``.netrc``, URL, body
+        encoding), and the adapter's send inside the throughput slot (urllib3,
+        ``http.client``, the socket calls, reading the answer). Waiting for
+        the network costs no CPU, so it is not in here; neither is the
+        limiter, the retry loop, the session's checks and logging, decoding
+        the answer's JSON, or anything the plugin does with it, nor the few
+        lines of ``requests`` between those two parts (hooks, cookie
+        extraction). Benchmarks subtract it from the process's CPU time to
+        tell our code's cost from the HTTP library's.
     """
 
     requests: int = 0

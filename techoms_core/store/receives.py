@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, literal, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, update
 
 from techoms_core.models import InventoryLevel, Page, RecordResult, sku_key
 from techoms_core.options import option_named
@@ -84,14 +84,14 @@ class ReceiveStore(Database):
                     [
                         {
                             "channel": channel,
-                            "sku_key": sku_key(level.sku),
+                            "sku_key": key,
                             "run_id": run_id,
                             "sku": level.sku,
                             "on_hand": level.on_hand,
                             "allocated": level.allocated,
                             "available": level.available,
                         }
-                        for level in fresh
+                        for key, level in fresh
                     ],
                 )
             results.extend(page.problems)
@@ -173,13 +173,14 @@ def _snapshot_warehouse(connection: Connection, channel: str) -> str:
 
 def _screen_levels(
     connection: Connection, channel: str, levels: tuple[InventoryLevel, ...], *, staged: bool
-) -> tuple[list[InventoryLevel], list[RecordResult]]:
-    """Split a page into levels to stage and the results that are not ``ok``:
-    a SKU repeated in the snapshot is skipped, an unknown SKU is a warning."""
+) -> tuple[list[tuple[str, InventoryLevel]], list[RecordResult]]:
+    """Split a page into (SKU key, level) pairs to stage and the results that
+    are not ``ok``: a SKU repeated in the snapshot is skipped, an unknown SKU
+    is a warning."""
     keys = [sku_key(level.sku) for level in levels]
-    seen = _existing(connection, schema.inventory_staging, keys, channel) if staged else set()
-    known = _existing(connection, schema.products, keys, None)
-    fresh: list[InventoryLevel] = []
+    seen = _staged_keys(connection, channel, keys) if staged else set()
+    known = _product_keys(connection, keys)
+    fresh: list[tuple[str, InventoryLevel]] = []
     results: list[RecordResult] = []
     for key, level in zip(keys, levels, strict=True):
         if key in seen:
@@ -188,7 +189,7 @@ def _screen_levels(
             )
             continue
         seen.add(key)
-        fresh.append(level)
+        fresh.append((key, level))
         if key not in known:
             results.append(
                 RecordResult.warning(
@@ -198,11 +199,29 @@ def _screen_levels(
     return fresh, results
 
 
-def _existing(connection: Connection, table, keys: list[str], channel: str | None) -> set[str]:
+# Built once: building an ``IN (...)`` over a page of literal keys for every
+# page cost more than running it. The list is bound at execution instead.
+_KEYS = bindparam("keys", expanding=True)
+_PRODUCT_KEYS = select(schema.products.c.sku_key).where(schema.products.c.sku_key.in_(_KEYS))
+_STAGED_KEYS = select(schema.inventory_staging.c.sku_key).where(
+    schema.inventory_staging.c.channel == bindparam("channel"),
+    schema.inventory_staging.c.sku_key.in_(_KEYS),
+)
+
+
+def _product_keys(connection: Connection, keys: list[str]) -> set[str]:
+    """The ``keys`` that are techOMS products."""
+    return _existing(connection, _PRODUCT_KEYS, keys, {})
+
+
+def _staged_keys(connection: Connection, channel: str, keys: list[str]) -> set[str]:
+    """The ``keys`` already staged by this snapshot of ``channel``."""
+    return _existing(connection, _STAGED_KEYS, keys, {"channel": channel})
+
+
+def _existing(connection: Connection, query, keys: list[str], params: dict) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), _CHUNK):
-        query = select(table.c.sku_key).where(table.c.sku_key.in_(keys[start : start + _CHUNK]))
-        if channel is not None:
-            query = query.where(table.c.channel == channel)
-        found.update(connection.execute(query).scalars())
+        chunk = keys[start : start + _CHUNK]
+        found.update(connection.execute(query, {**params, "keys": chunk}).scalars())
     return found

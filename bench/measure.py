@@ -7,7 +7,10 @@ excluded by construction; the sandbox runs in another process, so its work is
 excluded too. What is counted is everything the client process does: the
 runner, the store's SQLite writes, hook dispatch, the plugin's mapping, and the
 HTTP client underneath (requests, urllib3, JSON). It is therefore an upper
-bound on "our code" in the narrow sense.
+bound on "our code" in the narrow sense. The worker also reports the CPU time
+the HTTP library spent on the run's requests, as the channel session measured
+it per thread (``SessionStats.transport_cpu_seconds``); the table's "our CPU"
+is this process's CPU time minus that (:mod:`bench.table`).
 
 **Memory.** Linux keeps the process's peak resident set (``VmHWM``). Writing
 ``5`` to ``/proc/self/clear_refs`` resets that peak to the current resident

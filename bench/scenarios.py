@@ -3,7 +3,7 @@
 Every scenario but the naive ones measures the path a user takes: records
 loaded into the SQLite store, then :func:`techoms_core.runner.run_option`
 (the same call as ``techoms sync``), which reads the store, calls the Leanafy
-plugin through its hooks and commits each result or page. The naive ones
+plugin through its hooks and commits the results in groups, or each page. The naive ones
 measure :mod:`bench.naive_baseline` on the same records and the same sandbox.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 from attrs import define, frozen
 
 from bench import naive_baseline, records
@@ -65,12 +66,16 @@ class Bench:
 @frozen
 class Outcome:
     """What the measured phase did: records with a result, how many failed, the
-    run's status, and the requests the client itself counted (naive only)."""
+    run's status, a note (naive: the requests it counted itself), and from the
+    run's summary what its HTTP session counted: requests, retries, 429s and the
+    HTTP library's CPU seconds (``None`` for the naive loop, which has no session)."""
 
     records: int
     failed: int
     status: str
     note: str = ""
+    traffic: dict[str, int] | None = None
+    transport_cpu_s: float | None = None
 
 
 @frozen
@@ -159,6 +164,8 @@ def through_runner(option: str) -> Callable[[Bench], Outcome]:
             failed=counts.get("failed", 0),
             status=str(summary.status),
             note=summary.message or "",
+            traffic=attrs.asdict(summary.traffic) if summary.traffic else None,
+            transport_cpu_s=summary.transport_cpu_seconds,
         )
 
     return measure

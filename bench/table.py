@@ -3,6 +3,11 @@
 A result is the JSON object a :mod:`bench.worker` prints. :func:`render` lays
 the results out as a Markdown table (also readable in a terminal);
 :func:`verdicts` says, per profile, which targets were met.
+
+Two CPU columns: *client CPU* is the whole client process (our code and every
+library under it); *our CPU* is that minus the CPU the HTTP library spent
+sending and reading (the session's ``transport_cpu_seconds``). The issue's
+"<= 200 µs of our CPU per record" is judged on the second.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ COLUMNS = (
     ("rate % of cap", "cap_share"),
     ("429s", "rate_limited"),
     ("peak RSS +MiB", "rss"),
-    ("CPU µs/record", "cpu"),
+    ("client CPU µs/rec", "cpu"),
+    ("our CPU µs/rec", "our_cpu"),
 )
 
 #: Targets from the issue.
@@ -51,7 +57,18 @@ def cap_share(result: Result) -> float:
 
 
 def cpu_per_record_us(result: Result) -> float:
+    """The whole client process's CPU time per record (every thread, every library)."""
     return 1e6 * result["cpu_s"] / max(result["records"], 1)
+
+
+def our_cpu_per_record_us(result: Result) -> float | None:
+    """The client's CPU time per record minus the HTTP library's own (the
+    session's ``transport_cpu_seconds``); ``None`` for the naive loop, which
+    sends without our session."""
+    transport = result.get("transport_cpu_s")
+    if transport is None:
+        return None
+    return 1e6 * (result["cpu_s"] - transport) / max(result["records"], 1)
 
 
 def cells(result: Result) -> dict[str, str]:
@@ -69,7 +86,12 @@ def cells(result: Result) -> dict[str, str]:
         "rate_limited": str(result["rate_limited"]),
         "rss": f"{result['rss_growth_mib']:.1f}",
         "cpu": f"{cpu_per_record_us(result):,.0f}",
+        "our_cpu": _optional(our_cpu_per_record_us(result)),
     }
+
+
+def _optional(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
 
 
 def render(results: Iterable[Result]) -> str:
@@ -142,10 +164,14 @@ def _profile_verdicts(profile: str, ours: dict[str, Result]) -> Iterable[Verdict
             f"{rss:.1f} MiB",
         )
     for key, result in ours.items():
-        if not result["naive"]:
-            cpu = cpu_per_record_us(result)
+        cpu = our_cpu_per_record_us(result)
+        if not result["naive"] and cpu is not None:
+            whole = cpu_per_record_us(result)
             yield Verdict(
-                profile, f"{key} <= 200 µs CPU/record", cpu <= CPU_US_PER_RECORD, f"{cpu:,.0f} µs"
+                profile,
+                f"{key} <= 200 µs of our CPU/record",
+                cpu <= CPU_US_PER_RECORD,
+                f"{cpu:,.0f} µs (whole client {whole:,.0f} µs)",
             )
     for key, naive in (("send-shipments", "naive-shipments"), ("send-receipts", "naive-receipts")):
         if key in ours and naive in ours and throughput(ours[naive]):

@@ -82,6 +82,8 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         "note": outcome.note,
         "wall_s": phase.wall_seconds,
         "cpu_s": phase.cpu_seconds,
+        "transport_cpu_s": outcome.transport_cpu_s,
+        "session": outcome.traffic,
         "rss_growth_mib": phase.rss_growth_mib,
         "peak_reset": phase.peak_reset,
         "requests": requests,

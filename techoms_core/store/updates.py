@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from techoms_core.host import ReceiptStatus, ShipmentStatus
 from techoms_core.models import (
@@ -27,6 +27,49 @@ from techoms_core.store import codec, schema
 from techoms_core.store.records import upsert_product
 
 _DONE_SHIPMENT = {ShipmentStatus.SHIPPED.value, ShipmentStatus.CANCELLED.value}
+
+# The statements of a shipment update, built once and bound per update:
+# building a statement (and its cache key) for every update cost more CPU than
+# running it.
+_SHIPMENTS, _LINES, _PACKAGES = schema.shipments, schema.shipment_lines, schema.packages
+_SHIPMENT = select(_SHIPMENTS).where(_SHIPMENTS.c.number == bindparam("b_number"))
+_SHIPMENT_LINES = (
+    select(_LINES)
+    .where(_LINES.c.shipment_number == bindparam("b_number"))
+    .order_by(_LINES.c.line_number)
+)
+_SHIPPED_QUANTITY = (
+    update(_LINES)
+    .where(
+        _LINES.c.shipment_number == bindparam("b_number"),
+        _LINES.c.line_number == bindparam("b_line"),
+    )
+    .values(shipped_quantity=bindparam("b_quantity"))
+)
+_SET_SHIPMENT = (
+    update(_SHIPMENTS)
+    .where(_SHIPMENTS.c.number == bindparam("b_number"))
+    .values(
+        status=bindparam("b_status"),
+        channel=bindparam("b_channel"),
+        applied_version=bindparam("b_version"),
+        cancel_requested=False,
+        updated_at=bindparam("b_now"),
+        remote_id=func.coalesce(
+            bindparam("b_remote_id", type_=_SHIPMENTS.c.remote_id.type), _SHIPMENTS.c.remote_id
+        ),
+        shipped_at=func.coalesce(
+            bindparam("b_shipped_at", type_=_SHIPMENTS.c.shipped_at.type),
+            _SHIPMENTS.c.shipped_at,
+        ),
+        cancelled_reason=func.coalesce(
+            bindparam("b_reason", type_=_SHIPMENTS.c.cancelled_reason.type),
+            _SHIPMENTS.c.cancelled_reason,
+        ),
+    )
+)
+_CLEAR_PACKAGES = delete(_PACKAGES).where(_PACKAGES.c.shipment_number == bindparam("b_number"))
+_ADD_PACKAGES = insert(_PACKAGES)
 
 
 def apply_product(
@@ -52,9 +95,7 @@ def apply_shipment_update(
     """Shipped -> packages and shipped quantities; cancelled -> the reason;
     short-shipped -> kept for review, not applied."""
     key = change.shipment_number
-    row = connection.execute(
-        select(schema.shipments).where(schema.shipments.c.number == key)
-    ).first()
+    row = connection.execute(_SHIPMENT, {"b_number": key}).first()
     refused = _refusal(row, key, "shipment", channel)
     if refused:
         return refused
@@ -101,11 +142,7 @@ def _already(key: str, status: str, applied: str | None, outcome: str, version: 
 
 def _ship(connection, channel, change: ShipmentUpdate, now, write) -> RecordResult:
     key = change.shipment_number
-    lines = connection.execute(
-        select(schema.shipment_lines)
-        .where(schema.shipment_lines.c.shipment_number == key)
-        .order_by(schema.shipment_lines.c.line_number)
-    ).all()
+    lines = connection.execute(_SHIPMENT_LINES, {"b_number": key}).all()
     shipped, unknown = _match_lines(lines, change.lines)
     if unknown is not None:
         index, line = unknown
@@ -122,14 +159,13 @@ def _ship(connection, channel, change: ShipmentUpdate, now, write) -> RecordResu
         _set_shipment(
             connection, change, channel, now, ShipmentStatus.SHIPPED, shipped_at=change.shipped_at
         )
-        for number, quantity in quantities.items():
+        if quantities:
             connection.execute(
-                update(schema.shipment_lines)
-                .where(
-                    schema.shipment_lines.c.shipment_number == key,
-                    schema.shipment_lines.c.line_number == number,
-                )
-                .values(shipped_quantity=quantity)
+                _SHIPPED_QUANTITY,
+                [
+                    {"b_number": key, "b_line": number, "b_quantity": quantity}
+                    for number, quantity in quantities.items()
+                ],
             )
         _replace_packages(connection, change)
     missing = [n for n in quantities if change.lines and n not in shipped]
@@ -165,31 +201,38 @@ def _match_lines(lines, reported) -> tuple[dict[int, int], tuple[int, Any] | Non
     return shipped, None
 
 
-def _set_shipment(connection, change, channel, now, status: ShipmentStatus, **values) -> None:
-    values = {k: v for k, v in values.items() if v is not None}
-    table = schema.shipments
-    if change.remote_id is not None:
-        values["remote_id"] = change.remote_id
+def _set_shipment(
+    connection,
+    change,
+    channel,
+    now,
+    status: ShipmentStatus,
+    *,
+    shipped_at: dt.datetime | None = None,
+    cancelled_reason: str | None = None,
+) -> None:
+    """The shipment's new state; a ``None`` remote id, ship time or reason
+    leaves the stored one as it was."""
     connection.execute(
-        update(table)
-        .where(table.c.number == change.shipment_number)
-        .values(
-            status=status.value,
-            channel=channel,
-            applied_version=change.version,
-            cancel_requested=False,
-            updated_at=now,
-            **values,
-        )
+        _SET_SHIPMENT,
+        {
+            "b_number": change.shipment_number,
+            "b_status": status.value,
+            "b_channel": channel,
+            "b_version": change.version,
+            "b_now": now,
+            "b_remote_id": change.remote_id,
+            "b_shipped_at": shipped_at,
+            "b_reason": cancelled_reason,
+        },
     )
 
 
 def _replace_packages(connection: Connection, change: ShipmentUpdate) -> None:
-    table = schema.packages
-    connection.execute(delete(table).where(table.c.shipment_number == change.shipment_number))
+    connection.execute(_CLEAR_PACKAGES, {"b_number": change.shipment_number})
     if change.packages:
         connection.execute(
-            insert(table),
+            _ADD_PACKAGES,
             [
                 {
                     "shipment_number": change.shipment_number,

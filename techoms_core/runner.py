@@ -9,9 +9,9 @@
    and is renewed by a heartbeat thread (:mod:`techoms_core.run_lock`);
 3. runs the option in its shape:
 
-   * **send**: records are read from the host in batches of
-     ``BATCH_PER_SLOT x max_concurrency`` of the channel's throughput profile,
-     and results are committed in small groups as they stream in
+   * **send**: records are read from the host in batches sized to the
+     channel's throughput profile (:func:`send_batch_size`), and results are
+     committed in small groups as they stream in
      (:mod:`techoms_core.send_groups`: every ``GROUP_SIZE`` results or
      ``GROUP_SECONDS``, whichever comes first, and always at the end of a
      batch), each group in ONE transaction with its records' new states
@@ -34,6 +34,7 @@ and for sends no hook call at all.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -50,10 +51,13 @@ from techoms_core.run_lock import LOCK_TTL, RunLock, lock_name
 from techoms_core.runs import RecordLine, RunProgress, RunRefused, RunSummary
 from techoms_core.send_groups import ResultGroup
 from techoms_core.settings import SettingsError
+from techoms_core.throughput import ThroughputProfile
 
 __all__ = [
     "BATCH_PER_SLOT",
+    "BATCH_SECONDS",
     "LOCK_TTL",
+    "MAX_SEND_BATCH",
     "LockLost",
     "RecordLine",
     "RunProgress",
@@ -61,10 +65,32 @@ __all__ = [
     "RunSummary",
     "lock_name",
     "run_option",
+    "send_batch_size",
 ]
 
-#: Records per send batch for each request the throughput profile lets run at once.
+#: Records per send batch, at least, for each request the profile lets run at once.
 BATCH_PER_SLOT = 4
+#: A send batch holds about this many seconds of the profile's request rate.
+BATCH_SECONDS = 4.0
+#: Records per send batch at most, however fast the profile.
+MAX_SEND_BATCH = 100
+
+
+def send_batch_size(profile: ThroughputProfile) -> int:
+    """Records per send hook call under ``profile``.
+
+    A batch is what a plugin looks up and sends in one go, so every batch pays
+    the plugin's per-batch work (Leanafy: one look-before-create lookup and one
+    base-unit lookup) and the pipe drains at its end. Bigger batches pay that
+    less often; smaller ones stop sooner (a stop finishes the current batch)
+    and lose less to a crash. So a batch holds about :data:`BATCH_SECONDS` of
+    the profile's request rate, never fewer than :data:`BATCH_PER_SLOT` per
+    concurrent request (to keep every slot busy) and never more than
+    :data:`MAX_SEND_BATCH` (what a WMS typically looks up in one request):
+    Low (2 / 5 rps) 20, Default (8 / 40 rps) 100, High (16 / 120 rps) 100.
+    """
+    by_rate = min(math.ceil(profile.requests_per_second * BATCH_SECONDS), MAX_SEND_BATCH)
+    return max(1, profile.max_concurrency * BATCH_PER_SLOT, by_rate)
 
 
 class LockLost(RuntimeError):
@@ -187,7 +213,7 @@ class _Steps:
     def _send(self, dry: bool = False) -> RunStatus:
         key = self.option.key
         self._start(self.host.count_to_send(self.channel, key))
-        size = max(1, self.context.throughput.max_concurrency * BATCH_PER_SLOT)
+        size = send_batch_size(self.context.throughput)
         after: str | None = None
         while not self.stop.is_set():
             batch = self.host.records_to_send(self.channel, key, limit=size, after=after)

@@ -9,6 +9,7 @@ import pytest
 from techoms_core import runner
 from techoms_core.runner import RunRefused, run_option
 from techoms_core.send_groups import GROUP_SIZE
+from techoms_core.throughput import DEFAULT, HIGH, LOW, ThroughputProfile
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
 
@@ -69,21 +70,36 @@ def test_send_binds_remote_ids_and_keeps_failures_ready(channel, fake):
     assert fake.creates == 3
 
 
-def test_batches_follow_the_throughput_profile(channel, fake):
+def test_batches_follow_the_throughput_profile(channel, fake, monkeypatch):
     host, registry = channel
+    monkeypatch.setattr(runner, "MAX_SEND_BATCH", 5)
     host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(19)])
-    run_option(host, registry, "wms", "send-shipments")  # default: 2 slots x 4
+    run_option(host, registry, "wms", "send-shipments")  # 2 slots x 4 beats the cap of 5
     assert [len(batch) for batch in fake.batches] == [8, 8, 3]
     host.update_channel("wms", settings={"api_key": SECRET, "throughput": "tiny"})
     host.load_shipments([samples.shipment(f"T-{i}") for i in range(6)])
     fake.batches.clear()
-    run_option(host, registry, "wms", "send-shipments")
-    assert [len(batch) for batch in fake.batches] == [4, 2]
+    run_option(host, registry, "wms", "send-shipments")  # 1 slot x 4 < 4 s at 100/s, cap 5
+    assert [len(batch) for batch in fake.batches] == [5, 1]
+
+
+@pytest.mark.parametrize(
+    ("profile", "size"),
+    [
+        (LOW, 20),  # 4 s at 5 requests/s, more than 2 slots x 4
+        (DEFAULT, 100),  # 4 s at 40 requests/s is 160: capped
+        (HIGH, 100),
+        (ThroughputProfile("slow", "Slow", max_concurrency=3, requests_per_second=0.5), 12),
+        (ThroughputProfile("wide", "Wide", max_concurrency=40, requests_per_second=10), 160),
+    ],
+)
+def test_a_send_batch_holds_about_four_seconds_of_requests(profile, size):
+    assert runner.send_batch_size(profile) == size
 
 
 def test_results_commit_in_groups_each_with_its_states(channel, fake, monkeypatch):
     host, registry = channel
-    monkeypatch.setattr(runner, "BATCH_PER_SLOT", 30)  # 60 records per batch, 2 slots
+    monkeypatch.setattr(runner, "MAX_SEND_BATCH", 60)
     host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(70)])
     committed: list[list[str]] = []
     record = host.record_send_results
@@ -135,8 +151,9 @@ def test_a_whole_run_failure_keeps_what_was_committed_and_is_logged(channel, fak
     assert fake.creates == 3
 
 
-def test_stop_finishes_the_current_batch(channel, fake):
+def test_stop_finishes_the_current_batch(channel, fake, monkeypatch):
     host, registry = channel
+    monkeypatch.setattr(runner, "MAX_SEND_BATCH", 8)
     host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(20)])
     stop = threading.Event()
     fake.on_record = lambda key: stop.set()

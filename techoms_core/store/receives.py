@@ -8,7 +8,8 @@ page and applies nothing twice. An inventory snapshot is staged page by page
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, update
@@ -18,12 +19,27 @@ from techoms_core.options import option_named
 from techoms_core.store import schema
 from techoms_core.store.database import Database
 from techoms_core.store.runlog import insert_messages
-from techoms_core.store.updates import apply_product, apply_receipt_update, apply_shipment_update
+from techoms_core.store.shipment_pages import apply_shipment_page
+from techoms_core.store.updates import apply_product, apply_receipt_update
 
-_APPLIERS: dict[str, Callable[..., RecordResult]] = {
-    "import-products": apply_product,
-    "receive-shipments": apply_shipment_update,
-    "receive-receipts": apply_receipt_update,
+#: Applies a page's records in page order and gives one result per record:
+#: ``(connection, channel, records, now, write) -> results``.
+PageApplier = Callable[[Connection, str, Sequence[Any], dt.datetime, bool], list[RecordResult]]
+
+
+def _one_at_a_time(apply: Callable[..., RecordResult]) -> PageApplier:
+    def apply_page(connection, channel, records, now, write) -> list[RecordResult]:
+        return [apply(connection, channel, record, now, write) for record in records]
+
+    return apply_page
+
+
+_APPLIERS: dict[str, PageApplier] = {
+    "import-products": _one_at_a_time(apply_product),
+    # A page of shipment updates is read and written set-based (a few
+    # statements per page instead of several per update).
+    "receive-shipments": apply_shipment_page,
+    "receive-receipts": _one_at_a_time(apply_receipt_update),
 }
 _CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
 
@@ -49,7 +65,7 @@ class ReceiveStore(Database):
         now = self._now()
         with self._write() as connection:
             self._require_channel(connection, channel)
-            results = [applier(connection, channel, r, now, True) for r in page.records]
+            results = applier(connection, channel, page.records, now, True)
             results.extend(page.problems)
             if page.cursor is not None:
                 _store_cursor(connection, channel, key, page.cursor, now)
@@ -61,7 +77,7 @@ class ReceiveStore(Database):
         now = self._now()
         with self._read() as connection:
             self._require_channel(connection, channel)
-            results = [applier(connection, channel, r, now, False) for r in page.records]
+            results = applier(connection, channel, page.records, now, False)
         return [*results, *page.problems]
 
     # -- snapshots ---------------------------------------------------------------
@@ -142,7 +158,7 @@ class ReceiveStore(Database):
             ).scalar_one()
 
 
-def _applier(key: str) -> Callable[..., RecordResult]:
+def _applier(key: str) -> PageApplier:
     try:
         return _APPLIERS[key]
     except KeyError:

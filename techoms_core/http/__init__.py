@@ -54,8 +54,10 @@ masked. Log what you take from the wire through ``session.redactor`` too.
 
 **Counting.** ``session.stats`` (:class:`SessionStats`) counts attempts
 (``requests``), ``retries`` and 429 answers (``rate_limited``), and sums the
-CPU time the HTTP library spent sending and reading (``transport_cpu_seconds``).
-The runner copies them into the run's summary and the run log.
+CPU time of every ``requests.Session.request`` call the session made, the
+part of it spent taking throughput slots (``limiter_cpu_seconds``) and the
+difference, the HTTP library's own (``transport_cpu_seconds``). The runner
+copies them into the run's summary and the run log.
 """
 
 from techoms_core.http.conventions import WireConventions

@@ -174,7 +174,7 @@ class ChannelSession(requests.Session):
         self.stats.count("requests")
         started = time.monotonic()
         try:
-            response = super().request(attempt.method, url, **kwargs)
+            response = self._measured_request(attempt.method, url, kwargs)
         except requests.RequestException as failure:
             self._log_attempt(attempt, started, outcome=type(failure).__name__)
             raise self.classifier.for_exception(failure, attempt) from None
@@ -190,6 +190,14 @@ class ChannelSession(requests.Session):
                 raise self.classifier.for_exception(failure, attempt, response) from None
         return response
 
+    def _measured_request(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
+        """``requests.Session.request``, its CPU time added to the stats."""
+        started = time.thread_time()
+        try:
+            return super().request(method, url, **kwargs)
+        finally:
+            self.stats.add_request_cpu(time.thread_time() - started)
+
     def _full_url(self, url: str, params: Any) -> str:
         merged = merge_setting(params, self.params)
         if not merged:
@@ -197,16 +205,6 @@ class ChannelSession(requests.Session):
             # cost more CPU than the rest of the session's own work.
             return _prepared_url(url)
         return _prepare_url(url, merged)
-
-    def prepare_request(self, request: requests.Request) -> PreparedRequest:
-        """``requests``' own preparation (headers, cookies, ``.netrc``, URL,
-        body), its CPU time added to ``stats.transport_cpu_seconds`` like the
-        adapter's send: it is the HTTP library's work, not the channel's."""
-        started = time.thread_time()
-        try:
-            return super().prepare_request(request)
-        finally:
-            self.stats.add_transport_cpu(time.thread_time() - started)
 
     def _log(self, level: int, message: str) -> None:
         self.logger.log(level, self.redactor.text(message))

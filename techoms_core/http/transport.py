@@ -5,8 +5,10 @@ slot of the channel's :class:`~techoms_core.http.limiter.ThroughputLimiter`
 while a request is on the wire, and keeps a connection pool sized to the cap.
 Because the slot is taken here, every attempt of a retried request, and every
 hop of a redirect, counts against the cap. It is also where the session's
-``stats.transport_cpu_seconds`` is measured: the CPU the calling thread spends
-in the HTTP library while the request is on the wire.
+``stats.limiter_cpu_seconds`` is measured: the CPU the calling thread spends
+taking the slot. That is the channel's own code running inside
+``requests.Session.request``, so ``stats.transport_cpu_seconds`` (the HTTP
+library's share) leaves it out.
 """
 
 from __future__ import annotations
@@ -50,16 +52,14 @@ class ThrottledAdapter(HTTPAdapter):
 
         Unless the caller streams the answer, its body is read inside the slot
         too, so a request counts as in flight until it has fully arrived. The
-        calling thread's CPU time over the send (and that read) is added to
-        ``stats.transport_cpu_seconds``, failed sends included; time spent
-        waiting for the slot is not in it.
+        calling thread's CPU time taking the slot is added to
+        ``stats.limiter_cpu_seconds`` (releasing it, about a microsecond, is
+        left to the send's side).
         """
+        started = time.thread_time()
         with self.limiter.slot():
-            started = time.thread_time()
-            try:
-                response = super().send(request, stream, timeout, verify, cert, proxies)
-                if not stream:
-                    _ = response.content
-            finally:
-                self.stats.add_transport_cpu(time.thread_time() - started)
+            self.stats.add_limiter_cpu(time.thread_time() - started)
+            response = super().send(request, stream, timeout, verify, cert, proxies)
+            if not stream:
+                _ = response.content
             return response

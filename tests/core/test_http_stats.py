@@ -1,4 +1,4 @@
-"""The session's stats: the HTTP library's CPU time, summed per session over every thread."""
+"""The session's stats: CPU time of the HTTP library and of the limiter, summed over threads."""
 
 from __future__ import annotations
 
@@ -63,3 +63,17 @@ def test_sessions_count_apart(wms, make_session):
 
     assert first.stats.transport_cpu_seconds > 0.0
     assert second.stats.transport_cpu_seconds == 0.0
+
+
+def test_the_limiter_s_share_is_kept_out_of_the_transport_s(wms, make_session):
+    session = make_session()
+
+    for _ in range(3):
+        session.get("items")
+
+    stats = session.stats
+    assert stats.limiter_cpu_seconds > 0.0
+    assert stats.request_cpu_seconds > stats.limiter_cpu_seconds
+    assert stats.transport_cpu_seconds == pytest.approx(
+        stats.request_cpu_seconds - stats.limiter_cpu_seconds
+    )

@@ -17,6 +17,7 @@ from techoms_core.models import sku_key
 from techoms_core.options import option_named
 from techoms_core.store import codec, schema
 from techoms_core.store.bindings import READY, SENT
+from techoms_core.store.problems import StoreError
 
 #: Rebuilds a batch's records from its rows: (connection, rows) -> records.
 Rebuild = Callable[[Connection, Sequence[Any]], list[SendRecord]]
@@ -81,44 +82,75 @@ def due_query(connection: Connection, channel: str, option: str) -> tuple[DueQue
 # -- rebuilding a batch's records --------------------------------------------------
 
 
-def _line_reader(table, parent: str) -> Callable[[Connection, list[str]], dict[str, list]]:
-    column = table.c[parent]
+def _line_reader(table, parent: str, *columns: str) -> Callable[[Connection, list], dict]:
+    """Reads a batch's lines (``columns`` of each, in line order) with one
+    statement, grouped by their record's number."""
+    parent_column = table.c[parent]
     statement = (
-        select(table)
-        .where(column.in_(bindparam("b_numbers", expanding=True)))
-        .order_by(column, table.c.line_number)
+        select(parent_column, *(table.c[name] for name in columns))
+        .where(parent_column.in_(bindparam("b_numbers", expanding=True)))
+        .order_by(parent_column, table.c.line_number)
     )
 
-    def lines(connection: Connection, numbers: list[str]) -> dict[str, list]:
-        if not numbers:
-            return {}
-        grouped: dict[str, list] = {}
-        for row in connection.execute(statement, {"b_numbers": numbers}):
-            line = dict(row._mapping)
-            if "references" in line:
-                line["references"] = codec.loads(line["references"])
-            grouped.setdefault(line[parent], []).append(line)
+    def lines(connection: Connection, numbers: list[str]) -> dict[str, list[tuple]]:
+        grouped: dict[str, list[tuple]] = {}
+        if numbers:
+            for number, *line in connection.execute(statement, {"b_numbers": numbers}):
+                grouped.setdefault(number, []).append(line)
         return grouped
 
     return lines
 
 
-_SHIPMENT_LINES = _line_reader(schema.shipment_lines, "shipment_number")
-_RECEIPT_LINES = _line_reader(schema.receipt_lines, "receipt_number")
+_SHIPMENT_LINES = _line_reader(
+    schema.shipment_lines, "shipment_number", "line_number", "sku", "quantity", "references"
+)
+_RECEIPT_LINES = _line_reader(
+    schema.receipt_lines,
+    "receipt_number",
+    "line_number",
+    "sku",
+    "quantity",
+    "unit_cost",
+    "lot_number",
+)
 
 
 def _products(connection: Connection, rows: Sequence[Any]) -> list[SendRecord]:
-    return [codec.product_from(codec.loads(row.data)) for row in rows]
+    return [
+        _rebuilt("product", row.sku_key, codec.product_from, codec.loads(row.data)) for row in rows
+    ]
 
 
 def _shipments(connection: Connection, rows: Sequence[Any]) -> list[SendRecord]:
     lines = _SHIPMENT_LINES(connection, [row.number for row in rows])
-    return [codec.shipment_from(codec.loads(r.data), lines.get(r.number, [])) for r in rows]
+    return [
+        _rebuilt(
+            "shipment", r.number, codec.shipment_from, codec.loads(r.data), lines.get(r.number, ())
+        )
+        for r in rows
+    ]
 
 
 def _receipts(connection: Connection, rows: Sequence[Any]) -> list[SendRecord]:
     lines = _RECEIPT_LINES(connection, [row.number for row in rows])
-    return [codec.receipt_from(codec.loads(r.data), lines.get(r.number, [])) for r in rows]
+    return [
+        _rebuilt(
+            "receipt", r.number, codec.receipt_from, codec.loads(r.data), lines.get(r.number, ())
+        )
+        for r in rows
+    ]
+
+
+def _rebuilt(kind: str, key: str, rebuild: Callable[..., SendRecord], *stored: Any) -> SendRecord:
+    """``rebuild(*stored)``; a stored record that cannot be rebuilt (changed by
+    hand in the database) is an error naming it and the field."""
+    try:
+        return rebuild(*stored)
+    except KeyError as missing:
+        raise StoreError(f"{kind} {key!r}: the stored record lacks {missing.args[0]!r}") from None
+    except (AttributeError, TypeError, ValueError, ArithmeticError) as error:
+        raise StoreError(f"{kind} {key!r}: the stored record is damaged: {error}") from None
 
 
 # -- the statements of each send option --------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 from decimal import Decimal
 
 import attrs
@@ -22,6 +24,7 @@ from techoms_core.models import (
     Supplier,
     Weight,
 )
+from techoms_core.store import StoreError
 from tests.host import samples
 
 
@@ -199,3 +202,13 @@ def test_reading_an_unknown_channel_or_option_is_refused(wms):
         wms.count_to_send("nope", "send-shipments")
     with pytest.raises(ValueError, match="not a send option"):
         wms.records_to_send("wms", "receive-shipments", limit=1)
+
+
+def test_a_stored_record_damaged_by_hand_is_an_error_naming_it_and_the_field(wms, db_path):
+    wms.load_shipments([samples.shipment("S-1")])
+    with sqlite3.connect(db_path) as database:
+        data = json.loads(database.execute("SELECT data FROM shipments").fetchone()[0])
+        del data["ship_to"]["city"]
+        database.execute("UPDATE shipments SET data = ?", (json.dumps(data),))
+    with pytest.raises(StoreError, match=r"shipment 'S-1'.*'city'"):
+        wms.records_to_send("wms", "send-shipments", limit=1)

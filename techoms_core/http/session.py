@@ -66,7 +66,10 @@ class ChannelSession(requests.Session):
       (a proxy's HTML page); the session default is set by ``build_session``.
 
     It returns the ``Response`` of a 2xx answer and raises a
-    :class:`~techoms_core.http.exceptions.ChannelHTTPError` otherwise.
+    :class:`~techoms_core.http.exceptions.ChannelHTTPError` otherwise. The
+    response is a :class:`~techoms_core.http.transport.ChannelResponse`:
+    ``response.json()`` returns the body the ``expect_json`` check already
+    decoded (the same object on every call: read it, do not change it).
     """
 
     def __init__(

@@ -8,7 +8,8 @@ hop of a redirect, counts against the cap. It is also where the session's
 ``stats.limiter_cpu_seconds`` is measured: the CPU the calling thread spends
 taking the slot. That is the channel's own code running inside
 ``requests.Session.request``, so ``stats.transport_cpu_seconds`` (the HTTP
-library's share) leaves it out.
+library's share) leaves it out. Its answers are :class:`ChannelResponse`
+objects, whose ``json()`` decodes a body once however often it is asked.
 """
 
 from __future__ import annotations
@@ -22,6 +23,30 @@ from requests.adapters import HTTPAdapter
 
 from techoms_core.http.limiter import ThroughputLimiter
 from techoms_core.http.stats import SessionStats
+
+_NOT_DECODED = object()
+
+
+class ChannelResponse(Response):
+    """The ``Response`` a channel session returns: ``json()`` decodes once.
+
+    The session decodes a body to check it is JSON (``expect_json``) and the
+    plugin reads it again; decoding is most of the CPU a small answer costs
+    us, so ``json()`` without arguments keeps what it decoded and returns the
+    same object on every later call. Treat it as read-only, or copy it before
+    changing it. ``json(**kwargs)`` (e.g. ``parse_float=Decimal``) decodes
+    afresh each time, and a body that is not JSON raises on every call.
+    """
+
+    _decoded: Any = _NOT_DECODED
+
+    def json(self, **kwargs: Any) -> Any:
+        """The decoded body; without arguments decoded once and remembered."""
+        if kwargs:
+            return super().json(**kwargs)
+        if self._decoded is _NOT_DECODED:
+            self._decoded = super().json()
+        return self._decoded
 
 
 class ThrottledAdapter(HTTPAdapter):
@@ -38,6 +63,14 @@ class ThrottledAdapter(HTTPAdapter):
         super().__init__(pool_maxsize=pool_size, max_retries=0)
         self.limiter = limiter
         self.stats = stats if stats is not None else SessionStats()
+
+    def build_response(self, req: PreparedRequest, resp: Any) -> Response:
+        """``requests``' own response, made a :class:`ChannelResponse`."""
+        response = super().build_response(req, resp)
+        # requests builds a plain Response; switching its class keeps every
+        # attribute requests set on it and adds only the remembered json().
+        response.__class__ = ChannelResponse
+        return response
 
     def send(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from decimal import Decimal
 
 import pytest
 
@@ -61,6 +62,27 @@ def test_a_success_is_returned_as_the_response(wms, make_session):
 
     assert response.status_code == 201
     assert response.json()["payload"]["_id"] == "o1"
+
+
+def test_an_answer_is_decoded_once_however_often_it_is_read(wms, make_session):
+    wms.default = Answer(body={"success": True, "payload": {"price": 1.5}})
+
+    response = make_session(expect_json=True).get("items")
+
+    assert response.json() is response.json()
+    assert response.json()["payload"]["price"] == 1.5
+    exact = response.json(parse_float=Decimal)
+    assert exact["payload"]["price"] == Decimal("1.5") and exact is not response.json()
+
+
+def test_a_body_that_is_not_json_fails_every_read(wms, make_session):
+    wms.default = Answer(body="plain text")
+
+    response = make_session().get("ping")
+
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            response.json()
 
 
 def test_expect_json_can_be_asked_per_request(wms, make_session):

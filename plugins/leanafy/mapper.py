@@ -8,7 +8,9 @@ record to a key of a Leanafy payload (the OCA connector's mapper is the model):
 * :class:`Computed`: a value computed from the whole record (outbound) or the
   whole payload (inbound), for what no single attribute holds.
 * :class:`Child`: a nested object or a list of them (lines), mapped by its
-  own mapper.
+  own mapper; ``when`` reads it (inbound) only for the payloads it names.
+* :class:`Derived`: inbound, a value worked out from the values read so far
+  (rows are read in table order), for what follows from another row's result.
 
 The same table answers the reverse question for error reports:
 :meth:`Mapper.record_path` turns Leanafy's field path ``items[0].total_qty``
@@ -85,17 +87,40 @@ class Computed:
     pii: bool = False
 
 
+def _always(payload: Mapping[str, Any]) -> bool:
+    return True
+
+
 @frozen
 class Child:
-    """A nested object (``many=False``) or a list of them (``many=True``)."""
+    """A nested object (``many=False``) or a list of them (``many=True``).
+
+    ``when(payload)``, inbound only: read the row only when it is true (a table
+    may then hold two rows of one attribute at different places, read in turn).
+    """
 
     attr: str
     key: str = field(converter=str)
     mapper: Mapper
     many: bool = True
+    when: Callable[[Mapping[str, Any]], bool] = _always
 
 
-Row = Field | Computed | Child
+@frozen
+class Derived:
+    """Inbound only: ``into(values, payload, options)`` gives ``record.<attr>``
+    from the values read so far (the rows above it) and the payload, so that a
+    value following from another row's result is not read twice. ``None`` is
+    left out."""
+
+    attr: str
+    key: str = field(converter=str)
+    into: Callable[[dict[str, Any], Mapping[str, Any], MapOptions], Any]
+
+
+Row = Field | Computed | Child | Derived
+#: Reads one row's value from a payload: ``(payload, options, values so far)``.
+Reader = Callable[[Mapping[str, Any], MapOptions, dict[str, Any]], Any]
 
 _SEGMENT = re.compile(r"^(?P<name>[^.\[]+)(?P<index>\[\d+\])?(?:\.(?P<rest>.+))?$")
 
@@ -109,6 +134,11 @@ class Mapper:
     def __init__(self, model: type | None, *rows: Row) -> None:
         self.model = model
         self.rows = rows
+        # Each inbound row's reader is made once: working out what kind of row
+        # it is for every payload cost more than reading the value.
+        self._readers = tuple(
+            (row.attr, reader) for row in rows if (reader := _reader(row)) is not None
+        )
 
     def to_wire(self, record: Any, options: MapOptions = NO_OPTIONS) -> dict[str, Any]:
         """The Leanafy payload for ``record``."""
@@ -124,6 +154,8 @@ class Mapper:
     def _out(self, row: Row, record: Any, options: MapOptions) -> Any:
         if isinstance(row, Computed):
             return row.out(record, options) if row.out else None
+        if isinstance(row, Derived):
+            return None
         value = getattr(record, row.attr)
         if value is None:
             return None
@@ -136,23 +168,11 @@ class Mapper:
     def from_wire(self, payload: Mapping[str, Any], options: MapOptions = NO_OPTIONS) -> dict:
         """The keyword arguments of a techOMS record read from ``payload``."""
         values: dict[str, Any] = {}
-        for row in self.rows:
-            value = self._into(row, payload, options)
+        for attr, read in self._readers:
+            value = read(payload, options, values)
             if value is not None:
-                values[row.attr] = value
+                values[attr] = value
         return values
-
-    def _into(self, row: Row, payload: Mapping[str, Any], options: MapOptions) -> Any:
-        if isinstance(row, Computed):
-            return row.into(payload, options) if row.into else None
-        value = payload.get(row.key)
-        if value is None:
-            return None
-        if isinstance(row, Field):
-            return row.into(value)
-        if row.many:
-            return tuple(row.mapper.build(item, options) for item in value)
-        return row.mapper.build(value, options)
 
     def build(self, payload: Mapping[str, Any], options: MapOptions = NO_OPTIONS) -> Any:
         """The techOMS record for ``payload``.
@@ -179,3 +199,45 @@ class Mapper:
             inner = row.mapper.record_path(match["rest"])
             return f"{path}.{inner}" if inner else path
         return path
+
+
+def _reader(row: Row) -> Reader | None:
+    """How ``row`` reads its value from a payload; ``None`` for an outbound-only row."""
+    if isinstance(row, Derived):
+        derive = row.into
+        return lambda payload, options, values: derive(values, payload, options)
+    if isinstance(row, Computed):
+        compute = row.into
+        if compute is None:
+            return None
+        return lambda payload, options, values: compute(payload, options)
+    if isinstance(row, Field):
+        return _field_reader(row.key, row.into)
+    return _child_reader(row)
+
+
+def _field_reader(key: str, into: Callable[[Any], Any]) -> Reader:
+    if into is _same:
+        return lambda payload, options, values: payload.get(key)
+
+    def read(payload: Mapping[str, Any], options: MapOptions, values: dict[str, Any]) -> Any:
+        value = payload.get(key)
+        return None if value is None else into(value)
+
+    return read
+
+
+def _child_reader(row: Child) -> Reader:
+    key, build, many, when = row.key, row.mapper.build, row.many, row.when
+
+    def read(payload: Mapping[str, Any], options: MapOptions, values: dict[str, Any]) -> Any:
+        if when is not _always and not when(payload):
+            return None
+        value = payload.get(key)
+        if value is None:
+            return None
+        if many:
+            return tuple([build(item, options) for item in value])
+        return build(value, options)
+
+    return read

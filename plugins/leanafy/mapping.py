@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from plugins.leanafy import contract as wire
-from plugins.leanafy.mapper import Child, Computed, Field, MapOptions, Mapper
+from plugins.leanafy.mapper import Child, Computed, Derived, Field, MapOptions, Mapper
 from plugins.leanafy.quantities import base_quantity, base_unit_cost, shipped_base_quantity
 from techoms_core.models import (
     Dimensions,
@@ -262,21 +262,36 @@ SHIPPED_LINE = Mapper(
 )
 
 
-def _outcome(order: Mapping[str, Any], options: MapOptions) -> str:
+def _lines_decide_outcome(order: Mapping[str, Any]) -> bool:
+    """A shipped order with lines is short-shipped or not by its lines."""
+    return order.get(wire.Order.STATUS) != wire.OrderStatus.CANCELLED and bool(
+        order.get(wire.Order.ITEMS)
+    )
+
+
+def _lines_follow_packages(order: Mapping[str, Any]) -> bool:
+    return not _lines_decide_outcome(order)
+
+
+def _outcome(values: dict[str, Any], order: Mapping[str, Any], options: MapOptions) -> str:
     """Cancelled, or shipped; a shipped order with a short line is short-shipped."""
     if order.get(wire.Order.STATUS) == wire.OrderStatus.CANCELLED:
         return "cancelled"
-    lines = [SHIPPED_LINE.build(item) for item in order.get(wire.Order.ITEMS) or ()]
+    lines = values.get("lines", ())
     return "short_shipped" if any(line.short_by for line in lines) else "shipped"
 
 
 SHIPMENT_UPDATE = Mapper(
     ShipmentUpdate,
     Field("shipment_number", wire.Order.PRIMARY_REFERENCE_NUMBER),
-    Computed("outcome", wire.Order.STATUS, into=_outcome),
+    # The lines of a shipped order decide its outcome, so they are read (once)
+    # before it and before the packages; a cancelled order's after the packages.
+    # Either way a bad value is reported where it always was.
+    Child("lines", wire.Order.ITEMS, SHIPPED_LINE, when=_lines_decide_outcome),
+    Derived("outcome", wire.Order.STATUS, into=_outcome),
     Field("remote_id", wire.Order.ID),
     Child("packages", wire.Order.SHIPMENTS, PACKAGE),
-    Child("lines", wire.Order.ITEMS, SHIPPED_LINE),
+    Child("lines", wire.Order.ITEMS, SHIPPED_LINE, when=_lines_follow_packages),
     Field("shipped_at", wire.Order.SHIPPED_AT),
     Field("cancelled_reason", wire.Order.CANCELLED_REASON),
     Field("version", wire.Order.UPDATED_AT),

@@ -239,6 +239,24 @@ def test_cancelled_order_keeps_the_reason():
     assert update.cancelled_reason == "Fraud"
 
 
+@pytest.mark.parametrize(
+    ("status", "reported"),
+    [("shipped", "shipped_qty: expected a number"), ("cancelled", "not a number: 'x'")],
+)
+def test_a_bad_line_and_a_bad_package_report_what_is_read_first(status, reported):
+    # A shipped order's lines are read first (they decide short or not); a
+    # cancelled order's after its packages.
+    bad = order(status, shipped_qty="lots")
+    bad["shipments"][0]["cost"] = {"value": "x"}
+    with pytest.raises(ValueError, match=reported):
+        SHIPMENT_UPDATE.build(bad)
+
+
+def test_an_order_without_lines_is_shipped_without_lines():
+    update = SHIPMENT_UPDATE.build({**order(), "items": []})
+    assert update.outcome is ShipmentOutcome.SHIPPED and update.lines == ()
+
+
 def test_closed_arn_converted_to_base_units():
     arn = {
         "_id": "c" * 24,

@@ -14,7 +14,6 @@ its channel context. It is used like any ``requests.Session``
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -103,6 +102,8 @@ class ChannelSession(requests.Session):
         self.mount("https://", adapter)
         self.mount("http://", adapter)
         self._environment: dict[tuple, dict[str, Any]] = {}
+        self._retrying_built: Retrying | None = None
+        self._retrying_policy: RetryPolicy | None = None
 
     def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[override]
         """``requests`` reads proxy and CA settings from the environment on every
@@ -143,10 +144,12 @@ class ChannelSession(requests.Session):
             idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
             timeout=kwargs["timeout"],
         )
-        numbers = itertools.count(1)
+        tried = 0
 
         def attempt_once() -> requests.Response:
-            attempt = attrs.evolve(first, number=next(numbers))
+            nonlocal tried
+            tried += 1
+            attempt = first if tried == 1 else attrs.evolve(first, number=tried)
             return self._attempt(attempt, url, check_json, kwargs)
 
         return self._retrying()(attempt_once)
@@ -162,14 +165,27 @@ class ChannelSession(requests.Session):
         return f"{self.base_url}/{url.lstrip('/')}"
 
     def _retrying(self) -> Retrying:
-        return Retrying(
-            stop=stop_after_attempt(self.retry.max_attempts),
-            wait=self.retry.wait,
-            retry=retry_if_exception(_is_retriable),
-            sleep=self.sleep,
-            before_sleep=self._warn_retry,
-            reraise=True,
-        )
+        """The session's one tenacity ``Retrying``, rebuilt only if ``retry`` or
+        ``sleep`` was replaced. Every thread of the run shares it: tenacity
+        keeps the state of each call in a ``threading.local``, and each call's
+        attempts in a ``RetryCallState`` of its own."""
+        retrying = self._retrying_built
+        if (
+            retrying is None
+            or retrying.sleep is not self.sleep
+            or self._retrying_policy is not self.retry
+        ):
+            retrying = Retrying(
+                stop=stop_after_attempt(self.retry.max_attempts),
+                wait=self.retry.wait,
+                retry=retry_if_exception(_is_retriable),
+                sleep=self.sleep,
+                before_sleep=self._warn_retry,
+                reraise=True,
+            )
+            self._retrying_policy = self.retry
+            self._retrying_built = retrying
+        return retrying
 
     def _attempt(
         self, attempt: Attempt, url: str, check_json: bool, kwargs: dict[str, Any]

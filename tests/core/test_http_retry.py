@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -47,6 +48,43 @@ def test_a_read_is_retried_until_it_succeeds(wms, make_session):
     assert session.get("items").status_code == 200
     assert len(wms.received("GET")) == 3
     assert (session.stats.requests, session.stats.retries) == (3, 2)
+
+
+def test_threads_retrying_at_once_each_count_their_own_attempts(wms, make_session):
+    wms.default = Answer(status=503, delay=0.01)
+    session = make_session(retry=RetryPolicy(max_attempts=3))
+    failures: list[ServerError] = []
+    started = threading.Barrier(4)
+
+    def fetch() -> None:
+        started.wait()
+        with pytest.raises(ServerError) as raised:
+            session.get("items")
+        failures.append(raised.value)
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(failures) == 4
+    assert len(wms.received("GET")) == 12
+    assert (session.stats.requests, session.stats.retries) == (12, 8)
+    assert all("3 attempts" in str(failure) for failure in failures)
+
+
+def test_a_replaced_retry_policy_is_used_from_the_next_request(wms, make_session):
+    wms.default = Answer(status=503)
+    session = make_session(retry=RetryPolicy(max_attempts=3))
+    with pytest.raises(ServerError):
+        session.get("items")
+
+    session.retry = RetryPolicy(max_attempts=2)
+    with pytest.raises(ServerError):
+        session.get("items")
+
+    assert len(wms.received("GET")) == 5
 
 
 def test_retries_stop_after_max_attempts(wms, make_session, sleeps):

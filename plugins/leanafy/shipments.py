@@ -26,7 +26,7 @@ from plugins.leanafy.mapping import ORDER, SHIPMENT_UPDATE
 from plugins.leanafy.products import unknown_line_sku
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
-from techoms_core.mappings import MappingError
+from techoms_core.mappings import CarrierMap, CarrierTranslation, MappingError
 from techoms_core.models import Page, RecordResult, ReferenceLevel, Shipment, ShipmentUpdate
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ def receive(
 ) -> Iterator[Page[ShipmentUpdate]]:
     """Shipment updates after ``cursor``, one page per Leanafy page."""
     view = ChannelView(context)
+    carriers = InboundCarriers(context.mappings.carriers)
     params = {wire.Query.STATUS: [str(s) for s in wire.RECEIVED_ORDER_STATUSES]}
     for orders, position in client.pages_after(wire.Path.ORDERS, params, Cursor.decode(cursor)):
         updates: list[ShipmentUpdate] = []
@@ -104,15 +105,40 @@ def receive(
         for order in orders:
             if not view.is_ours(order, wire.Order.PRIMARY_REFERENCE_NUMBER):
                 continue
-            outcome = _update(context, order)
+            outcome = _update(context, order, carriers)
             (updates if isinstance(outcome, ShipmentUpdate) else problems).append(outcome)
         yield Page(records=updates, problems=problems, cursor=position.encode())
 
 
-def _update(context: ChannelContext, order: dict[str, Any]) -> ShipmentUpdate | RecordResult:
+class InboundCarriers(CarrierMap):
+    """A channel's carrier mappings whose inbound translations are worked out
+    once per receive: every package of every order asks (for its carrier and
+    again for its service), and nearly all ask the same few pairs."""
+
+    def __init__(self, carriers: CarrierMap) -> None:
+        super().__init__(carriers.rows, carriers.policy)
+        self._known: dict[tuple[str | None, str | None], CarrierTranslation] = {}
+
+    def inbound(self, carrier: str | None, service: str | None) -> CarrierTranslation:
+        if not (_code(carrier) and _code(service)):
+            return super().inbound(carrier, service)  # not codes: nothing worth keeping
+        known = self._known.get((carrier, service))
+        if known is None:
+            # An unmapped pair under the ``error`` policy raises, every time.
+            known = self._known[(carrier, service)] = super().inbound(carrier, service)
+        return known
+
+
+def _code(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _update(
+    context: ChannelContext, order: dict[str, Any], carriers: CarrierMap
+) -> ShipmentUpdate | RecordResult:
     number = str(order[wire.Order.PRIMARY_REFERENCE_NUMBER]).strip()
     notes: list[str] = []
-    options = MapOptions(carriers=context.mappings.carriers, notes=notes)
+    options = MapOptions(carriers=carriers, notes=notes)
     try:
         update = SHIPMENT_UPDATE.build(order, options)
     except MappingError as error:

@@ -8,13 +8,17 @@ import pytest
 
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ARN, ITEM, ORDER, RECEIPT_UPDATE, SHIPMENT_UPDATE
+from plugins.leanafy.quantities import base_quantity, shipped_base_quantity
 from plugins.leanafy.references import ReferenceProblem, apply_references
+from plugins.leanafy.shipments import InboundCarriers
 from techoms_core.mappings import (
     CarrierMap,
     CarrierRow,
     CarrierTranslation,
+    MappingError,
     ReferenceMap,
     ReferenceRow,
+    UnmappedPolicy,
 )
 from techoms_core.models import (
     Address,
@@ -305,3 +309,61 @@ def test_references_fill_properties_and_guard_the_identity():
     assert len(notes) == 1 and "primary_reference_number" in notes[0]
     with pytest.raises(ReferenceProblem, match="due_date"):
         apply_references({}, ReferenceLevel.SALES_ORDER, {"ship_by": "soon"}, mapping, [])
+
+
+@pytest.mark.parametrize(
+    ("line", "base"),
+    [
+        ({"total_qty": 3, "base_conversion_rate": 12}, 36),
+        ({"total_qty": 3, "base_conversion_rate": None}, 3),
+        ({"total_qty": 3.0, "base_conversion_rate": 12}, 36),
+        ({"total_qty": 4, "base_conversion_rate": 1.5}, 6),
+        ({"total_qty": "2", "base_conversion_rate": "6"}, 12),
+    ],
+)
+def test_quantities_in_base_units(line, base):
+    assert base_quantity(line, "total_qty", "base_conversion_rate") == base
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ({"total_qty": 3, "base_conversion_rate": 0}, "base_conversion_rate: must be positive"),
+        ({"total_qty": -1, "base_conversion_rate": 1}, "total_qty: must not be negative, got -1"),
+        ({"total_qty": 2.5, "base_conversion_rate": 1}, "2.5 is not a whole number"),
+        ({"total_qty": True, "base_conversion_rate": 1}, "total_qty: expected a number"),
+        ({"total_qty": 1, "base_conversion_rate": True}, "base_conversion_rate: expected a num"),
+    ],
+)
+def test_quantities_that_are_not_whole_base_units_are_named(line, error):
+    with pytest.raises(ValueError, match=error):
+        base_quantity(line, "total_qty", "base_conversion_rate")
+
+
+def test_shipped_quantity_in_the_unit_it_is_counted_in():
+    line = {"unit": "case", "base_unit": "each", "base_conversion_rate": 12, "shipped_qty": 2}
+    assert shipped_base_quantity(line) == 24
+    assert shipped_base_quantity({**line, "shipped_qty_unit": "each"}) == 2
+    assert shipped_base_quantity({**line, "shipped_qty_unit": "each", "shipped_qty": 2.0}) == 2
+    with pytest.raises(ValueError, match="'box' is neither the line's unit"):
+        shipped_base_quantity({**line, "shipped_qty_unit": "box"})
+
+
+def test_inbound_carriers_remember_each_pair_and_raise_every_time():
+    row = CarrierRow(
+        carrier_channel="UPS",
+        service_channel="2nd Day Air*",
+        carrier_system="ups",
+        service_system="2day",
+    )
+    carriers = InboundCarriers(CarrierMap([row], policy=UnmappedPolicy.ERROR))
+    first = carriers.inbound("UPS", "2nd Day Air AM")
+    assert (first.carrier, first.service) == ("ups", "2day")
+    assert carriers.inbound("UPS", "2nd Day Air AM") is first
+    for _ in range(2):
+        with pytest.raises(MappingError, match="no inbound carrier mapping for carrier 'DHL'"):
+            carriers.inbound("DHL", None)
+    warn = InboundCarriers(CarrierMap([row]))
+    assert warn.inbound(None, None).warning == warn.inbound(None, None).warning is not None
+    update = SHIPMENT_UPDATE.build(order(), MapOptions(carriers=warn))
+    assert (update.packages[0].carrier, update.packages[0].service) == ("ups", "2day")

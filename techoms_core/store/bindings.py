@@ -1,9 +1,10 @@
 """Binding send results to records: what a result does to its record's send state.
 
 A group of results is bound inside the caller's transaction with a few
-prepared statements run once per group (``executemany``), not one statement
-built per result: building and compiling SQLAlchemy statements per result was
-most of the store's share of a send's CPU time.
+statements built once and run once per group, one row per result
+(:class:`~techoms_core.store.prepared.Prepared`): building and compiling
+SQLAlchemy statements per result, then SQLAlchemy's preparation of each row,
+were most of the store's share of a send's CPU time.
 
 * ``ok``, ``warning``, and ``skipped`` with a ``remote_id`` (already in the WMS)
   went through: the record is bound to the WMS id and moves on (``sent``).
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from techoms_core.host import ReceiptStatus, ShipmentStatus
 from techoms_core.models import RecordResult, Status, sku_key
 from techoms_core.store import schema
+from techoms_core.store.prepared import Prepared
 
 SENT = "sent"
 READY = "ready"
@@ -37,18 +39,13 @@ def went_through(result: RecordResult) -> bool:
     return result.status is Status.SKIPPED and result.remote_id is not None
 
 
-def _run(connection: Connection, statement, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        connection.execute(statement, rows)
-
-
 class DocumentBinder:
     """Binds results of a document send (shipments, receipts): a ``ready``
     record that went through becomes ``sent`` with the WMS id and the channel."""
 
     def __init__(self, table, *, ready: str, sent: str) -> None:
         where = and_(table.c.number == bindparam("b_key"), table.c.status == ready)
-        self._sent = (
+        self._sent = Prepared(
             update(table)
             .where(where)
             .values(
@@ -58,7 +55,9 @@ class DocumentBinder:
                 last_error=None,
                 last_error_field=None,
                 updated_at=bindparam("b_now"),
-            )
+            ),
+            each=("b_key", "b_remote_id"),
+            shared=("b_channel", "b_now"),
         )
         self._failed = _error_update(table, where)
 
@@ -68,19 +67,12 @@ class DocumentBinder:
         sent, failed = [], []
         for result in results:
             if went_through(result):
-                sent.append(
-                    {
-                        "b_key": result.key,
-                        "b_channel": channel,
-                        "b_remote_id": result.remote_id,
-                        "b_now": now,
-                    }
-                )
+                sent.append((result.key, result.remote_id))
             elif result.status is Status.FAILED:
-                failed.append(_error_row(result.key, result, now))
+                failed.append(_error_row(result.key, result))
         # A record has one result per run, so the order of the two does not matter.
-        _run(connection, self._sent, sent)
-        _run(connection, self._failed, failed)
+        self._sent.run(connection, sent, b_channel=channel, b_now=now)
+        self._failed.run(connection, failed, b_now=now)
 
 
 class CancellationBinder:
@@ -92,7 +84,7 @@ class CancellationBinder:
         where = and_(
             table.c.number == bindparam("b_key"), table.c.status == ShipmentStatus.SENT.value
         )
-        self._cancelled = (
+        self._cancelled = Prepared(
             update(table)
             .where(where)
             .values(
@@ -102,7 +94,9 @@ class CancellationBinder:
                 last_error=None,
                 last_error_field=None,
                 updated_at=bindparam("b_now"),
-            )
+            ),
+            each=("b_key", "b_reason"),
+            shared=("b_now",),
         )
         self._failed = _error_update(table, where)
 
@@ -112,12 +106,11 @@ class CancellationBinder:
         cancelled, failed = [], []
         for result in results:
             if result.status is Status.FAILED:
-                failed.append(_error_row(result.key, result, now))
+                failed.append(_error_row(result.key, result))
             else:
-                reason = result.message or "cancelled in the channel"
-                cancelled.append({"b_key": result.key, "b_reason": reason, "b_now": now})
-        _run(connection, self._cancelled, cancelled)
-        _run(connection, self._failed, failed)
+                cancelled.append((result.key, result.message or "cancelled in the channel"))
+        self._cancelled.run(connection, cancelled, b_now=now)
+        self._failed.run(connection, failed, b_now=now)
 
 
 class ProductBinder:
@@ -126,12 +119,25 @@ class ProductBinder:
     SKU identity): sent at the product's current revision, or ready with the error."""
 
     def __init__(self) -> None:
-        sends = schema.product_sends
+        products, sends = schema.products, schema.product_sends
         where = and_(
             sends.c.channel == bindparam("b_channel"), sends.c.sku_key == bindparam("b_key")
         )
-        self._insert = insert(sends)
-        self._sent = (
+        self._insert = Prepared(
+            insert(sends).values(
+                channel=bindparam("b_channel"),
+                sku_key=bindparam("b_key"),
+                status=bindparam("b_status"),
+                remote_id=bindparam("b_remote_id"),
+                sent_revision=bindparam("b_revision"),
+                last_error=bindparam("b_error"),
+                last_error_field=bindparam("b_field"),
+                updated_at=bindparam("b_now"),
+            ),
+            each=("b_key", "b_status", "b_remote_id", "b_revision", "b_error", "b_field"),
+            shared=("b_channel", "b_now"),
+        )
+        self._sent = Prepared(
             update(sends)
             .where(where)
             .values(
@@ -142,15 +148,32 @@ class ProductBinder:
                 last_error=None,
                 last_error_field=None,
                 updated_at=bindparam("b_now"),
-            )
+            ),
+            each=("b_key", "b_revision", "b_remote_id"),
+            shared=("b_channel", "b_now"),
         )
-        self._failed = _error_update(sends, where)
+        self._failed = _error_update(sends, where, shared=("b_channel", "b_now"))
+        # The products' current revisions, and whether each has a send state here.
+        joined = products.outerjoin(
+            sends,
+            and_(sends.c.sku_key == products.c.sku_key, sends.c.channel == bindparam("b_channel")),
+        )
+        self._states = (
+            select(products.c.sku_key, products.c.revision, sends.c.status)
+            .select_from(joined)
+            .where(products.c.sku_key.in_(bindparam("b_keys", expanding=True)))
+        )
 
     def __call__(
         self, connection: Connection, channel: str, results: Sequence[RecordResult], now
     ) -> None:
         keys = [sku_key(result.key) for result in results]
-        revisions, known = self._states(connection, channel, keys)
+        revisions, known = {}, set()
+        params = {"b_channel": channel, "b_keys": sorted(set(keys))}
+        for key, revision, status in connection.execute(self._states, params):
+            revisions[key] = revision
+            if status is not None:
+                known.add(key)
         inserts, sent, failed = [], [], []
         for key, result in zip(keys, results, strict=True):
             revision = revisions.get(key)
@@ -159,68 +182,42 @@ class ProductBinder:
                 continue
             if key not in known:
                 known.add(key)
-                inserts.append(_new_send_row(channel, key, result, revision, through, now))
+                inserts.append(_new_send_row(key, result, revision, through))
             elif through:
-                row = {"b_revision": revision, "b_remote_id": result.remote_id, "b_now": now}
-                sent.append({"b_channel": channel, "b_key": key, **row})
+                sent.append((key, revision, result.remote_id))
             else:
-                failed.append({"b_channel": channel, **_error_row(key, result, now)})
+                failed.append(_error_row(key, result))
         # Inserts first: a later result for a row inserted here is one of the updates.
-        _run(connection, self._insert, inserts)
-        _run(connection, self._sent, sent)
-        _run(connection, self._failed, failed)
-
-    @staticmethod
-    def _states(connection: Connection, channel: str, keys: list[str]) -> tuple[dict, set]:
-        """The products' current revisions, and which have a send state here."""
-        products, sends = schema.products, schema.product_sends
-        distinct = sorted(set(keys))
-        revisions = dict(
-            connection.execute(
-                select(products.c.sku_key, products.c.revision).where(
-                    products.c.sku_key.in_(distinct)
-                )
-            ).all()
-        )
-        known = set(
-            connection.execute(
-                select(sends.c.sku_key).where(
-                    sends.c.channel == channel, sends.c.sku_key.in_(distinct)
-                )
-            ).scalars()
-        )
-        return revisions, known
+        for statement, rows in (
+            (self._insert, inserts),
+            (self._sent, sent),
+            (self._failed, failed),
+        ):
+            statement.run(connection, rows, b_channel=channel, b_now=now)
 
 
-def _new_send_row(
-    channel: str, key: str, result: RecordResult, revision: int, through: bool, now
-) -> dict[str, Any]:
-    return {
-        "channel": channel,
-        "sku_key": key,
-        "status": SENT if through else READY,
-        "remote_id": result.remote_id if through else None,
-        "sent_revision": revision if through else None,
-        "last_error": None if through else result.message,
-        "last_error_field": None if through else result.field,
-        "updated_at": now,
-    }
+def _new_send_row(key: str, result: RecordResult, revision: int, through: bool) -> tuple:
+    if through:
+        return (key, SENT, result.remote_id, revision, None, None)
+    return (key, READY, None, None, result.message, result.field)
 
 
-def _error_update(table, where):
-    return (
+def _error_update(table, where, *, shared: tuple[str, ...] = ("b_now",)) -> Prepared:
+    return Prepared(
         update(table)
         .where(where)
         .values(
             last_error=bindparam("b_error"),
             last_error_field=bindparam("b_field"),
             updated_at=bindparam("b_now"),
-        )
+        ),
+        each=("b_key", "b_error", "b_field"),
+        shared=shared,
     )
 
 
-def _error_row(key: str, result: RecordResult, now) -> dict[str, Any]:
-    return {"b_key": key, "b_error": result.message, "b_field": result.field, "b_now": now}
+def _error_row(key: str, result: RecordResult) -> tuple:
+    return (key, result.message, result.field)
 
 
 BINDERS: dict[str, Binder] = {

@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from techoms_core.host import LockHolder, RunMessage, RunRecord, RunStatus, RunTraffic
 from techoms_core.models import RecordResult, Status
 from techoms_core.store import schema
 from techoms_core.store.database import Database
+from techoms_core.store.prepared import Prepared
 from techoms_core.store.problems import StoreError
 
 COUNT_KEYS = tuple(status.value for status in Status)
@@ -133,27 +134,36 @@ def open_run(
     return int(result.inserted_primary_key[0])
 
 
+_MESSAGES = Prepared(
+    insert(schema.run_messages).values(
+        run_id=bindparam("b_run"),
+        record_key=bindparam("b_key"),
+        status=bindparam("b_status"),
+        level=bindparam("b_level"),
+        message=bindparam("b_message"),
+        field=bindparam("b_field"),
+        at=bindparam("b_now"),
+    ),
+    each=("b_key", "b_status", "b_level", "b_message", "b_field"),
+    shared=("b_run", "b_now"),
+)
+
+
 def insert_messages(
     connection: Connection, run_id: int, results: Sequence[RecordResult], now: dt.datetime
 ) -> None:
     """Write results to the run log inside the caller's transaction."""
-    if not results:
-        return
-    connection.execute(
-        insert(schema.run_messages),
-        [
-            {
-                "run_id": run_id,
-                "record_key": result.key,
-                "status": result.status.value,
-                "level": result.level,
-                "message": result.message or result.status.value,
-                "field": result.field,
-                "at": now,
-            }
-            for result in results
-        ],
-    )
+    rows = [
+        (
+            result.key,
+            result.status.value,
+            result.level,
+            result.message or result.status.value,
+            result.field,
+        )
+        for result in results
+    ]
+    _MESSAGES.run(connection, rows, b_run=run_id, b_now=now)
 
 
 def _run_record(row: Any) -> RunRecord:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -87,8 +88,9 @@ def product_document(product: Product) -> dict[str, Any]:
     }
 
 
-def product_from(document: dict[str, Any]) -> Product:
-    """The product a stored document was written from (see :func:`_stored`)."""
+def product_from(document: dict[str, Any], lines: Sequence[tuple] = ()) -> Product:
+    """The product a stored document was written from (see :func:`_stored`);
+    products have no line rows."""
     weight = document["weight"]
     dims = document["dimensions"]
     return _stored(
@@ -171,7 +173,7 @@ def shipment_document(shipment: Shipment) -> dict[str, Any]:
     }
 
 
-def shipment_from(document: dict[str, Any], lines: list[tuple]) -> Shipment:
+def shipment_from(document: dict[str, Any], lines: Sequence[tuple]) -> Shipment:
     """The shipment a stored document and its line rows (line_number, sku,
     quantity, references as JSON text; in line order) were written from."""
     return _stored(
@@ -216,7 +218,7 @@ def receipt_document(receipt: Receipt) -> dict[str, Any]:
     }
 
 
-def receipt_from(document: dict[str, Any], lines: list[tuple]) -> Receipt:
+def receipt_from(document: dict[str, Any], lines: Sequence[tuple]) -> Receipt:
     """The receipt a stored document and its line rows (line_number, sku,
     quantity, unit_cost, lot_number; in line order) were written from."""
     supplier = document["supplier"]

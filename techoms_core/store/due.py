@@ -8,9 +8,11 @@ compiling them for every batch cost more CPU than running them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, Select, Table, and_, bindparam, func, or_, select
 
 from techoms_core.host import SendRecord, ShipmentStatus, UnknownChannel
 from techoms_core.models import sku_key
@@ -19,8 +21,8 @@ from techoms_core.store import codec, schema
 from techoms_core.store.bindings import READY, SENT
 from techoms_core.store.problems import StoreError
 
-#: Rebuilds a batch's records from its rows: (connection, rows) -> records.
-Rebuild = Callable[[Connection, Sequence[Any]], list[SendRecord]]
+#: Rebuilds a record from its stored document and its line rows.
+Rebuild = Callable[[dict[str, Any], Sequence[tuple]], SendRecord]
 
 _CHANNELS = schema.channels
 _CHANNEL_WAREHOUSE = select(_CHANNELS.c.name, _CHANNELS.c.warehouse).where(
@@ -33,13 +35,15 @@ _SERVED_ELSEWHERE = select(_CHANNELS.c.warehouse).where(
 
 class DueQuery:
     """One send option's due records as statements built once: ``count``, the
-    ``first`` batch, and the batch ``after`` a key (ordered by ``key``)."""
+    ``first`` batch, and the batch ``after`` a key (ordered by ``key``), each
+    batch read with its records' lines when the kind has them (one statement)."""
 
-    def __init__(self, query: Select, key: Any, rebuild: Rebuild, *, by_sku: bool) -> None:
+    def __init__(self, query: Select, key: Any, kind: RecordKind, *, by_sku: bool) -> None:
         self.count = select(func.count()).select_from(query.subquery())
-        self.first = query.order_by(key).limit(bindparam("b_limit"))
-        self.after = self.first.where(key > bindparam("b_after"))
-        self.rebuild = rebuild
+        first = query.order_by(key).limit(bindparam("b_limit"))
+        after = first.where(key > bindparam("b_after"))
+        self.first, self.after = kind.with_lines(first), kind.with_lines(after)
+        self.kind = kind
         #: Products are ordered by SKU identity, so ``after`` is a SKU to key.
         self.by_sku = by_sku
 
@@ -53,7 +57,7 @@ class DueQuery:
         else:
             params["b_after"] = sku_key(after) if self.by_sku else after
             rows = connection.execute(self.after, params).all()
-        return self.rebuild(connection, rows)
+        return self.kind.records(rows)
 
 
 def due_query(connection: Connection, channel: str, option: str) -> tuple[DueQuery, dict]:
@@ -82,81 +86,86 @@ def due_query(connection: Connection, channel: str, option: str) -> tuple[DueQue
 # -- rebuilding a batch's records --------------------------------------------------
 
 
-def _line_reader(table, parent: str, *columns: str) -> Callable[[Connection, list], dict]:
-    """Reads a batch's lines (``columns`` of each, in line order) with one
-    statement, grouped by their record's number."""
-    parent_column = table.c[parent]
-    statement = (
-        select(parent_column, *(table.c[name] for name in columns))
-        .where(parent_column.in_(bindparam("b_numbers", expanding=True)))
-        .order_by(parent_column, table.c.line_number)
-    )
+class RecordKind:
+    """How a kind of record is read back: its name (for errors), the rebuild
+    from its document and its line rows, and its lines' table (``parent``: the
+    column naming their record) and the columns the rebuild takes, in order
+    (none for products)."""
 
-    def lines(connection: Connection, numbers: list[str]) -> dict[str, list[tuple]]:
-        grouped: dict[str, list[tuple]] = {}
-        if numbers:
-            for number, *line in connection.execute(statement, {"b_numbers": numbers}):
-                grouped.setdefault(number, []).append(line)
-        return grouped
+    def __init__(
+        self,
+        name: str,
+        rebuild: Rebuild,
+        lines: Table | None = None,
+        parent: str = "",
+        columns: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self._rebuild = rebuild
+        self._lines = lines
+        self._parent = parent
+        self._columns = columns
 
-    return lines
+    def with_lines(self, page: Select) -> Select:
+        """``page`` (key, document) with each record repeated for each of its
+        lines, in line order; a record without lines once, with NULLs."""
+        if self._lines is None:
+            return page
+        page = page.subquery()
+        key, lines = page.c[0], self._lines
+        return (
+            select(*page.c, *(lines.c[name] for name in self._columns))
+            .select_from(page.outerjoin(lines, lines.c[self._parent] == key))
+            .order_by(key, lines.c.line_number)
+        )
+
+    def records(self, rows: Sequence[Any]) -> list[SendRecord]:
+        """The records of a batch's rows (as :meth:`with_lines` reads them)."""
+        if self._lines is None:
+            return [self._rebuilt(key, data, ()) for key, data in rows]
+        records = []
+        for (key, data), group in groupby(rows, itemgetter(0, 1)):
+            lines = [row[2:] for row in group]
+            if lines[0][0] is None:
+                raise StoreError(f"{self.name} {key!r}: the stored record has no lines")
+            records.append(self._rebuilt(key, data, lines))
+        return records
+
+    def _rebuilt(self, key: str, data: str, lines: Sequence[tuple]) -> SendRecord:
+        """A stored record that cannot be rebuilt (changed by hand in the
+        database) is an error naming it and the field."""
+        try:
+            return self._rebuild(codec.loads(data), lines)
+        except KeyError as missing:
+            field = missing.args[0]
+            raise StoreError(f"{self.name} {key!r}: the stored record lacks {field!r}") from None
+        except (AttributeError, TypeError, ValueError, ArithmeticError) as error:
+            raise StoreError(
+                f"{self.name} {key!r}: the stored record is damaged: {error}"
+            ) from None
 
 
-_SHIPMENT_LINES = _line_reader(
-    schema.shipment_lines, "shipment_number", "line_number", "sku", "quantity", "references"
+_PRODUCTS = RecordKind("product", codec.product_from)
+_SHIPMENTS = RecordKind(
+    "shipment",
+    codec.shipment_from,
+    schema.shipment_lines,
+    "shipment_number",
+    ("line_number", "sku", "quantity", "references"),
 )
-_RECEIPT_LINES = _line_reader(
+_RECEIPTS = RecordKind(
+    "receipt",
+    codec.receipt_from,
     schema.receipt_lines,
     "receipt_number",
-    "line_number",
-    "sku",
-    "quantity",
-    "unit_cost",
-    "lot_number",
+    ("line_number", "sku", "quantity", "unit_cost", "lot_number"),
 )
-
-
-def _products(connection: Connection, rows: Sequence[Any]) -> list[SendRecord]:
-    return [
-        _rebuilt("product", row.sku_key, codec.product_from, codec.loads(row.data)) for row in rows
-    ]
-
-
-def _shipments(connection: Connection, rows: Sequence[Any]) -> list[SendRecord]:
-    lines = _SHIPMENT_LINES(connection, [row.number for row in rows])
-    return [
-        _rebuilt(
-            "shipment", r.number, codec.shipment_from, codec.loads(r.data), lines.get(r.number, ())
-        )
-        for r in rows
-    ]
-
-
-def _receipts(connection: Connection, rows: Sequence[Any]) -> list[SendRecord]:
-    lines = _RECEIPT_LINES(connection, [row.number for row in rows])
-    return [
-        _rebuilt(
-            "receipt", r.number, codec.receipt_from, codec.loads(r.data), lines.get(r.number, ())
-        )
-        for r in rows
-    ]
-
-
-def _rebuilt(kind: str, key: str, rebuild: Callable[..., SendRecord], *stored: Any) -> SendRecord:
-    """``rebuild(*stored)``; a stored record that cannot be rebuilt (changed by
-    hand in the database) is an error naming it and the field."""
-    try:
-        return rebuild(*stored)
-    except KeyError as missing:
-        raise StoreError(f"{kind} {key!r}: the stored record lacks {missing.args[0]!r}") from None
-    except (AttributeError, TypeError, ValueError, ArithmeticError) as error:
-        raise StoreError(f"{kind} {key!r}: the stored record is damaged: {error}") from None
 
 
 # -- the statements of each send option --------------------------------------------
 
 
-def _documents(table, rebuild: Rebuild) -> tuple[DueQuery, DueQuery]:
+def _documents(table: Table, kind: RecordKind) -> tuple[DueQuery, DueQuery]:
     """Records ready for a channel: those of its warehouse; a channel without
     one takes the warehouses no other channel serves."""
     ready = select(table.c.number, table.c.data).where(table.c.status == READY)
@@ -164,8 +173,8 @@ def _documents(table, rebuild: Rebuild) -> tuple[DueQuery, DueQuery]:
     # An empty list keeps every warehouse (NOT IN an empty set is true).
     unserved = ready.where(table.c.warehouse.not_in(bindparam("b_elsewhere", expanding=True)))
     return (
-        DueQuery(of_warehouse, table.c.number, rebuild, by_sku=False),
-        DueQuery(unserved, table.c.number, rebuild, by_sku=False),
+        DueQuery(of_warehouse, table.c.number, kind, by_sku=False),
+        DueQuery(unserved, table.c.number, kind, by_sku=False),
     )
 
 
@@ -180,7 +189,7 @@ def _due_products(*, exported: bool) -> DueQuery:
         query = query.where(sends.c.status == SENT, sends.c.sent_revision < products.c.revision)
     else:
         query = query.where(or_(sends.c.status.is_(None), sends.c.status == READY))
-    return DueQuery(query, products.c.sku_key, _products, by_sku=True)
+    return DueQuery(query, products.c.sku_key, _PRODUCTS, by_sku=True)
 
 
 def _cancellations() -> DueQuery:
@@ -190,12 +199,12 @@ def _cancellations() -> DueQuery:
         table.c.channel == bindparam("b_channel"),
         table.c.cancel_requested.is_(True),
     )
-    return DueQuery(query, table.c.number, _shipments, by_sku=False)
+    return DueQuery(query, table.c.number, _SHIPMENTS, by_sku=False)
 
 
 _DOCUMENTS = {
-    "send-shipments": _documents(schema.shipments, _shipments),
-    "send-receipts": _documents(schema.receipts, _receipts),
+    "send-shipments": _documents(schema.shipments, _SHIPMENTS),
+    "send-receipts": _documents(schema.receipts, _RECEIPTS),
 }
 _OTHERS = {
     "export-products": _due_products(exported=False),

@@ -212,3 +212,11 @@ def test_a_stored_record_damaged_by_hand_is_an_error_naming_it_and_the_field(wms
         database.execute("UPDATE shipments SET data = ?", (json.dumps(data),))
     with pytest.raises(StoreError, match=r"shipment 'S-1'.*'city'"):
         wms.records_to_send("wms", "send-shipments", limit=1)
+
+
+def test_a_stored_record_without_lines_is_an_error_naming_it(wms, db_path):
+    wms.load_receipts([samples.receipt("R-1")])
+    with sqlite3.connect(db_path) as database:
+        database.execute("DELETE FROM receipt_lines")
+    with pytest.raises(StoreError, match=r"receipt 'R-1': the stored record has no lines"):
+        wms.records_to_send("wms", "send-receipts", limit=1)

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 
-from pyrate_limiter import InMemoryBucket, Limiter, Rate
+from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
 from techoms_core.throughput import ThroughputProfile
 
 #: The longest period a fractional rate is spread over, in seconds.
 _LONGEST_PERIOD = 60
-#: Extra wait the rate limiter adds after a computed wait, in milliseconds.
+#: Extra wait added after a computed wait, in milliseconds.
 _WAIT_MARGIN_MS = 5
 _PERMIT_NAME = "request"
 
@@ -59,18 +60,31 @@ class ThroughputLimiter:
 
     Thread-safe: share one instance between all the threads that talk to the
     same WMS. The rate is a sliding window (no second-long window ever sees
-    more starts than the profile allows), kept by ``pyrate-limiter``.
+    more starts than the profile allows), kept in a ``pyrate-limiter`` bucket.
+
+    Each request books its start time: under a short lock the bucket is asked
+    whether a start fits now and, if not, how long until one does (the bucket
+    computes it from the start that blocks), and the start is recorded at
+    that time. The thread then sleeps once until its start. Bookings are made
+    in order, so a booked start never precedes an earlier one. This is what
+    pyrate-limiter's blocking ``try_acquire`` does too, minus its per-call
+    wrapping and a second wait: the threads no longer queue on a lock while
+    one of them sleeps, and a wait costs one timed sleep.
     """
 
-    def __init__(self, profile: ThroughputProfile) -> None:
+    def __init__(
+        self, profile: ThroughputProfile, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._profile = profile
+        self._sleep = sleep
         self._in_flight = threading.BoundedSemaphore(profile.max_concurrency)
-        # One thread at a time waits for a permit; the others wait on this lock,
-        # which costs no CPU, instead of all polling the rate after each wait.
-        self._admission = threading.Lock()
-        self._starts = Limiter(
-            InMemoryBucket(rates_for(profile.requests_per_second)), buffer_ms=_WAIT_MARGIN_MS
-        )
+        rates = rates_for(profile.requests_per_second)
+        self._starts = InMemoryBucket(rates)
+        self._booking = threading.Lock()
+        self._last_start = 0
+        # Starts older than the longest window no longer count; dropping them
+        # in bulk now and then keeps the bucket short without a leak thread.
+        self._leak_above = 2 * max(rate.limit for rate in rates)
 
     @property
     def profile(self) -> ThroughputProfile:
@@ -81,20 +95,35 @@ class ThroughputLimiter:
     def slot(self) -> Iterator[None]:
         """Block until a request may start, and hold its place until it ends.
 
-        A place among the concurrent requests is taken first, then a permit
-        from the rate: the request starts right after its permit, so the
-        start times the WMS sees keep to the rate.
+        A place among the concurrent requests is taken first, then a start
+        time from the rate: the request starts right at its booked time, so
+        the start times the WMS sees keep to the rate.
         """
         with self._in_flight:
-            with self._admission:
-                admitted = self._starts.try_acquire(_PERMIT_NAME, blocking=True)
-            if not admitted:
-                raise RuntimeError(f"the rate of {self._profile.label!r} admits no request")
+            wait = self._book_start()
+            if wait > 0:
+                self._sleep(wait)
             yield
 
+    def _book_start(self) -> float:
+        """Record the next start the rate allows; seconds until it."""
+        bucket = self._starts
+        with self._booking:
+            now = bucket.now()
+            start = RateItem(_PERMIT_NAME, max(now, self._last_start))
+            while not bucket.put(start):
+                delay = bucket.waiting(start)
+                if delay < 0:
+                    raise RuntimeError(f"the rate of {self._profile.label!r} admits no request")
+                start.timestamp += delay + _WAIT_MARGIN_MS
+            self._last_start = start.timestamp
+            if bucket.count() > self._leak_above:
+                bucket.leak(now)
+        return (start.timestamp - now) / 1000
+
     def close(self) -> None:
-        """Stop the rate limiter's background housekeeping."""
-        self._starts.close()
+        """Nothing to stop: the limiter keeps no thread. Kept so that a session
+        (and a ``with`` block) can close it like any resource."""
 
     def __enter__(self) -> ThroughputLimiter:
         return self

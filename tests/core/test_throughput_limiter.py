@@ -111,3 +111,34 @@ def test_retries_count_against_the_cap(wms, make_session):
 
     assert len(wms.received()) == 6
     assert wms.max_started_within(WINDOW) <= 4
+
+
+def booked_starts(profile: ThroughputProfile, count: int) -> list[float]:
+    """When each of ``count`` slots taken one after the other would start, in
+    seconds from the first, as the limiter books them (its sleeps are recorded,
+    not slept)."""
+    waits: list[float] = []
+    starts: list[float] = []
+    with ThroughputLimiter(profile, sleep=waits.append) as limiter:
+        for _ in range(count):
+            before = len(waits)
+            with limiter.slot():
+                starts.append(waits[-1] if len(waits) > before else 0.0)
+    return starts
+
+
+def test_a_second_s_worth_starts_at_once_and_each_next_waits_for_its_turn():
+    starts = booked_starts(ThroughputProfile("five", "Five", 1, 5), 11)
+
+    assert starts[:5] == [0.0] * 5
+    assert all(0.9 < start <= 1.006 for start in starts[5:10])
+    assert 1.9 < starts[10] <= 2.012
+
+
+@pytest.mark.parametrize("per_second", [2.5, 0.5, 40])
+def test_booked_starts_keep_to_every_window_of_the_rate(per_second):
+    starts = booked_starts(ThroughputProfile("r", "R", 1, per_second), 12)
+
+    assert starts == sorted(starts)
+    for rate in rates_for(per_second):
+        assert most_within(starts, rate.interval / 1000) <= rate.limit

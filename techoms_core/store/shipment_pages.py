@@ -25,11 +25,12 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, select
 
 from techoms_core.host import ShipmentStatus
 from techoms_core.models import RecordResult, ShipmentOutcome, ShipmentUpdate, sku_key
 from techoms_core.store import codec, schema
+from techoms_core.store.shipment_writes import ShipmentPageWrites
 from techoms_core.store.updates import already_done, refusal
 
 _DONE = {ShipmentStatus.SHIPPED.value, ShipmentStatus.CANCELLED.value}
@@ -38,8 +39,7 @@ _CHUNK = 500  # keys per IN (...) query, well under every database's parameter l
 
 # Every statement is built once: building one (and its cache key) per page or
 # per update cost more CPU than running it.
-_SHIPMENTS, _LINES = schema.shipments, schema.shipment_lines
-_PACKAGES, _REVIEWS = schema.packages, schema.reviews
+_SHIPMENTS, _LINES, _REVIEWS = schema.shipments, schema.shipment_lines, schema.reviews
 _NUMBERS = bindparam("b_numbers", expanding=True)
 _READ_SHIPMENTS = select(
     _SHIPMENTS.c.number, _SHIPMENTS.c.status, _SHIPMENTS.c.channel, _SHIPMENTS.c.applied_version
@@ -52,40 +52,6 @@ _READ_LINES = (
 _READ_REVIEWS = select(_REVIEWS.c.shipment_number, _REVIEWS.c.version).where(
     _REVIEWS.c.shipment_number.in_(_NUMBERS)
 )
-_SET_SHIPMENT = (
-    update(_SHIPMENTS)
-    .where(_SHIPMENTS.c.number == bindparam("b_number"))
-    .values(
-        status=bindparam("b_status"),
-        channel=bindparam("b_channel"),
-        applied_version=bindparam("b_version"),
-        cancel_requested=False,
-        updated_at=bindparam("b_now"),
-        # A None remote id, ship time or reason leaves the stored one as it was.
-        remote_id=func.coalesce(
-            bindparam("b_remote_id", type_=_SHIPMENTS.c.remote_id.type), _SHIPMENTS.c.remote_id
-        ),
-        shipped_at=func.coalesce(
-            bindparam("b_shipped_at", type_=_SHIPMENTS.c.shipped_at.type),
-            _SHIPMENTS.c.shipped_at,
-        ),
-        cancelled_reason=func.coalesce(
-            bindparam("b_reason", type_=_SHIPMENTS.c.cancelled_reason.type),
-            _SHIPMENTS.c.cancelled_reason,
-        ),
-    )
-)
-_SET_SHIPPED_QUANTITY = (
-    update(_LINES)
-    .where(
-        _LINES.c.shipment_number == bindparam("b_number"),
-        _LINES.c.line_number == bindparam("b_line"),
-    )
-    .values(shipped_quantity=bindparam("b_quantity"))
-)
-_CLEAR_PACKAGES = delete(_PACKAGES).where(_PACKAGES.c.shipment_number == bindparam("b_number"))
-_ADD_PACKAGES = insert(_PACKAGES)
-_ADD_REVIEWS = insert(_REVIEWS)
 
 
 class _Line:
@@ -104,78 +70,17 @@ class _Shipment:
 
     __slots__ = ("applied_version", "channel", "lines", "number", "status")
 
-    def __init__(self, row: Any) -> None:
-        self.number: str = row.number
-        self.status: str = row.status
-        self.channel: str | None = row.channel
-        self.applied_version: str | None = row.applied_version
+    def __init__(
+        self, number: str, status: str, channel: str | None, applied_version: str | None
+    ) -> None:
+        self.number = number
+        self.status = status
+        self.channel = channel
+        self.applied_version = applied_version
         self.lines: list[_Line] = []
 
     def applied(self, status: str, channel: str, version: str | None) -> None:
         self.status, self.channel, self.applied_version = status, channel, version
-
-
-class _PageWrites:
-    """The page's changes, one list of parameter sets per statement."""
-
-    def __init__(self, channel: str, now: dt.datetime) -> None:
-        self.channel, self.now = channel, now
-        self.shipments: list[dict[str, Any]] = []
-        self.quantities: list[dict[str, Any]] = []
-        self.cleared: list[dict[str, Any]] = []
-        self.packages: list[dict[str, Any]] = []
-        self.reviews: list[dict[str, Any]] = []
-
-    def set_shipment(self, change: ShipmentUpdate, status: str, **values: Any) -> None:
-        self.shipments.append(
-            {
-                "b_number": change.shipment_number,
-                "b_status": status,
-                "b_channel": self.channel,
-                "b_version": change.version,
-                "b_now": self.now,
-                "b_remote_id": change.remote_id,
-                "b_shipped_at": values.get("shipped_at"),
-                "b_reason": values.get("cancelled_reason"),
-            }
-        )
-
-    def ship(self, change: ShipmentUpdate, quantities: dict[int, int]) -> None:
-        """Shipped: the new state, every line's shipped quantity, the packages replaced."""
-        key = change.shipment_number
-        self.set_shipment(change, _SHIPPED, shipped_at=change.shipped_at)
-        self.quantities.extend(
-            {"b_number": key, "b_line": number, "b_quantity": quantity}
-            for number, quantity in quantities.items()
-        )
-        self.cleared.append({"b_number": key})
-        self.packages.extend(
-            {
-                "shipment_number": key,
-                "position": position,
-                "tracking_number": package.tracking_number,
-                "carrier": package.carrier,
-                "service": package.service,
-                "cost": package.cost,
-                "currency": package.currency,
-                "shipped_at": package.shipped_at,
-            }
-            for position, package in enumerate(change.packages, start=1)
-        )
-
-    def flush(self, connection: Connection) -> None:
-        """Run each statement once for all of its parameter sets, in the order
-        applying the updates one by one would have written them."""
-        if self.shipments:
-            connection.execute(_SET_SHIPMENT, self.shipments)
-        if self.quantities:
-            connection.execute(_SET_SHIPPED_QUANTITY, self.quantities)
-        if self.cleared:
-            connection.execute(_CLEAR_PACKAGES, self.cleared)
-        if self.packages:
-            connection.execute(_ADD_PACKAGES, self.packages)
-        if self.reviews:
-            connection.execute(_ADD_REVIEWS, self.reviews)
 
 
 def apply_shipment_page(
@@ -190,7 +95,7 @@ def apply_shipment_page(
     every update is judged against the store as it is: a dry run)."""
     shipments = _read_shipments(connection, updates)
     reviews = _read_reviews(connection, shipments, updates)
-    writes = _PageWrites(channel, now)
+    writes = ShipmentPageWrites(channel, now, connection.dialect)
     results = [
         _decide(shipments.get(change.shipment_number), reviews, writes, change, write)
         for change in updates
@@ -211,11 +116,11 @@ def _read_shipments(
     """The page's stored shipments, and the lines of those not done yet."""
     numbers = list(dict.fromkeys(change.shipment_number for change in updates))
     shipments = {
-        row.number: _Shipment(row) for row in _in_chunks(connection, _READ_SHIPMENTS, numbers)
+        row[0]: _Shipment(*row) for row in _in_chunks(connection, _READ_SHIPMENTS, numbers)
     }
     open_numbers = [n for n, shipment in shipments.items() if shipment.status not in _DONE]
-    for row in _in_chunks(connection, _READ_LINES, open_numbers):
-        shipments[row.shipment_number].lines.append(_Line(row.line_number, row.sku, row.quantity))
+    for number, line_number, sku, quantity in _in_chunks(connection, _READ_LINES, open_numbers):
+        shipments[number].lines.append(_Line(line_number, sku, quantity))
     return shipments
 
 
@@ -240,7 +145,7 @@ def _read_reviews(
 def _decide(
     stored: _Shipment | None,
     reviews: set[tuple[str, str]],
-    writes: _PageWrites,
+    writes: ShipmentPageWrites,
     change: ShipmentUpdate,
     write: bool,
 ) -> RecordResult:
@@ -259,7 +164,7 @@ def _decide(
         return _keep_for_review(reviews, writes, change, write)
     if change.outcome is ShipmentOutcome.CANCELLED:
         if write:
-            writes.set_shipment(change, _CANCELLED, cancelled_reason=change.cancelled_reason)
+            writes.cancel(change)
             stored.applied(_CANCELLED, channel, change.version)
         reason = change.cancelled_reason or "no reason given"
         return RecordResult.ok(key, message=f"cancelled in the channel: {reason}")
@@ -267,7 +172,7 @@ def _decide(
 
 
 def _ship(
-    stored: _Shipment, writes: _PageWrites, change: ShipmentUpdate, write: bool
+    stored: _Shipment, writes: ShipmentPageWrites, change: ShipmentUpdate, write: bool
 ) -> RecordResult:
     key = change.shipment_number
     shipped, unknown = _match_lines(stored.lines, change)
@@ -304,11 +209,15 @@ def _match_lines(
     agrees, else the first line of that SKU not matched yet, else the first
     line of that SKU; ``(index, line)`` of the first reported line that
     matches none."""
-    by_number = {line.number: line for line in lines}
+    by_number: dict[int, _Line] | None = None
     shipped: dict[int, int] = {}
     for index, reported in enumerate(change.lines):
         wanted = sku_key(reported.sku)
-        target = by_number.get(reported.line_number)  # type: ignore[arg-type]
+        target = None
+        if reported.line_number is not None:
+            if by_number is None:
+                by_number = {line.number: line for line in lines}
+            target = by_number.get(reported.line_number)
         if target is None or target.sku_key != wanted:
             same_sku = [line.number for line in lines if line.sku_key == wanted]
             if not same_sku:
@@ -321,7 +230,7 @@ def _match_lines(
 
 
 def _keep_for_review(
-    reviews: set[tuple[str, str]], writes: _PageWrites, change: ShipmentUpdate, write: bool
+    reviews: set[tuple[str, str]], writes: ShipmentPageWrites, change: ShipmentUpdate, write: bool
 ) -> RecordResult:
     key = change.shipment_number
     short = "; ".join(
@@ -333,7 +242,7 @@ def _keep_for_review(
         return RecordResult.skipped(key, f"short-shipped, already kept for review: {short}")
     if write:
         reviews.add((key, version))
-        writes.reviews.append(
+        writes.keep_for_review(
             {
                 "channel": writes.channel,
                 "shipment_number": key,

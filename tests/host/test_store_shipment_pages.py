@@ -4,12 +4,15 @@ nothing, dry runs judged against the store as it is."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import insert, update
 
 from techoms_core.models import Package, Page, RecordResult, ShipmentUpdate, ShippedLine
-from techoms_core.store import SqliteHost, shipment_pages
+from techoms_core.store import SqliteHost, schema, shipment_pages
 from tests.host import samples
 
 OPTION = "receive-shipments"
@@ -116,6 +119,34 @@ def test_pages_longer_than_one_lookup(wms, monkeypatch):
     results = _apply(wms, *updates, samples.shipped("S-9", ("SKU-1", 1, 1)))
     assert [r.status for r in results] == ["ok"] * 5 + ["failed"]
     assert {row["status"] for row in wms.shipment_rows()} == {"shipped"}
+
+
+def test_times_and_costs_are_stored_as_sqlalchemy_stores_them(wms):
+    _sent(wms, samples.shipment("S-1"), samples.shipment("S-2"))
+    at = dt.datetime(2025, 1, 6, 9, 0, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    package = Package(tracking_number="1Z", cost="7.250", currency="USD", shipped_at=at)
+    shipped = ShipmentUpdate(
+        shipment_number="S-1", outcome="shipped", shipped_at=at, packages=(package,)
+    )
+    _apply(wms, shipped)
+    with wms._write() as connection:  # S-2 written by SQLAlchemy's own execution
+        shipments, packages = schema.shipments, schema.packages
+        connection.execute(
+            update(shipments).where(shipments.c.number == "S-2").values(shipped_at=at)
+        )
+        connection.execute(
+            insert(packages).values(
+                shipment_number="S-2", position=1, cost=Decimal("7.250"), shipped_at=at
+            )
+        )
+        stored = connection.exec_driver_sql(
+            "SELECT s.shipped_at, p.cost, p.shipped_at FROM shipments s"
+            " JOIN packages p ON p.shipment_number = s.number ORDER BY s.number"
+        ).all()
+    assert stored[0] == stored[1]
+    [row] = [r for r in wms.shipment_rows() if r["number"] == "S-1"]
+    assert row["shipped_at"] == "2025-01-06T07:00:00.123456+00:00"
+    assert row["packages"][0]["cost"] == "7.250"
 
 
 # -- a page gives what its updates give one by one ----------------------------------

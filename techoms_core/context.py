@@ -7,8 +7,10 @@ The host builds one :class:`ChannelContext` per run of a channel (see
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from typing import Any, TypeVar
 
 from attrs import define, field, frozen
 
@@ -20,6 +22,9 @@ from techoms_core.throughput import ThroughputProfile, profile_named
 
 #: The setting that names a channel's throughput profile, when its schema has one.
 THROUGHPUT_SETTING = "throughput"
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @frozen(kw_only=True)
@@ -39,6 +44,86 @@ class ChannelConfig:
     enabled: bool = True
 
 
+class WorkerPool:
+    """The threads a channel run shares for concurrent work: :attr:`ChannelContext.workers`.
+
+    A run keeps one pool for its whole length, sized to the throughput
+    profile's ``max_concurrency``: its threads are started when first needed
+    and stopped when the run's context closes, so a hook that fans out for
+    every batch does not start and stop threads every time. Use it through
+    :meth:`ChannelContext.concurrently`.
+    """
+
+    def __init__(self, size: int, name: str) -> None:
+        self.size = size
+        self.name = name
+        self._executor: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        self._local = threading.local()
+
+    def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``work(item)`` for every item, at most :attr:`size` at a time, each
+        result yielded as soon as its item is done (not in the items' order).
+
+        The first exception stops the rest: items not started yet are
+        dropped, those running are waited for (their results discarded), and
+        the exception is raised. Closing the iterator early does the same
+        without raising. So when the iterator ends, none of its work is still
+        running. One item, or a pool of one, runs in the calling thread.
+
+        Called from inside one of the pool's own tasks (a task that fans out
+        again), the items run one after another in that task's thread: the
+        outer call may hold every thread of the pool, so waiting for them
+        could never end.
+        """
+        items = list(items)
+        if len(items) <= 1 or self.size <= 1 or self.in_worker():
+            for item in items:
+                yield work(item)
+            return
+        executor = self._started()
+        futures: list[Future[R]] = [executor.submit(work, item) for item in items]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+            wait(futures)
+
+    def in_worker(self) -> bool:
+        """Whether the calling thread is one of this pool's."""
+        return getattr(self._local, "worker", False)
+
+    def close(self) -> None:
+        """Stop the threads once their work is done; the pool takes no more work."""
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _started(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"the worker pool of {self.name!r} is closed (its run ended)")
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self.size,
+                    thread_name_prefix=f"techoms-{self.name}",
+                    initializer=self._mark_worker,
+                )
+            return self._executor
+
+    def _mark_worker(self) -> None:
+        self._local.worker = True
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "started" if self._executor else "not started"
+        return f"<WorkerPool {self.name!r}: {self.size} threads, {state}>"
+
+
 @define
 class ChannelContext:
     """What a hook receives as ``context``.
@@ -51,9 +136,10 @@ class ChannelContext:
     :ivar http: a ``requests.Session`` that enforces the throughput cap,
         timeouts, retries and redaction for every request (:mod:`techoms_core.http`).
     :ivar log: a logger whose records never carry a secret value.
-    :ivar throughput: the profile in force; size worker pools with
-        ``throughput.max_concurrency``.
+    :ivar throughput: the profile in force.
     :ivar warehouse: the techOMS warehouse the channel serves.
+    :ivar workers: the run's :class:`WorkerPool` (``throughput.max_concurrency``
+        threads, started on first use); use it through :meth:`concurrently`.
     """
 
     channel: str
@@ -64,9 +150,33 @@ class ChannelContext:
     log: logging.Logger | logging.LoggerAdapter
     throughput: ThroughputProfile
     warehouse: str | None = None
+    workers: WorkerPool = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.workers = WorkerPool(self.throughput.max_concurrency, self.channel)
+
+    def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``work(item)`` for every item on the run's worker threads, within
+        the throughput cap's concurrency; results as each item finishes::
+
+            for result in context.concurrently(create_one, drafts):
+                yield result
+
+        Use it for the requests of a batch (creates, lookups of 100 keys at a
+        time): the threads are the run's, kept from one batch to the next.
+        The first exception stops the rest and is raised; the call returns
+        only once none of its work is running. From inside a task of this
+        pool the items run one after another in that task's thread (see
+        :meth:`WorkerPool.concurrently`).
+        """
+        return self.workers.concurrently(work, items)
 
     def close(self) -> None:
-        self.http.close()
+        """Stop the worker threads (after their work), then close the session."""
+        try:
+            self.workers.close()
+        finally:
+            self.http.close()
 
     def __enter__(self) -> ChannelContext:
         return self

@@ -10,15 +10,14 @@ envelope, and three habits of its own:
   starting a list over.
 * **batched lookups**: a repeatable filter (``sku``, ``primary_reference_number``)
   takes up to 100 values per request; the batches run concurrently.
-* **concurrent work** within ``context.throughput.max_concurrency`` through a
-  thread pool (:meth:`LeanafyClient.concurrently`), e.g. the creates of a batch.
+* **concurrent work** within ``context.throughput.max_concurrency`` on the
+  run's worker threads (``context.concurrently``), e.g. the creates of a batch.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from techoms_core.context import ChannelContext
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 Record = dict[str, Any]
 
@@ -189,28 +187,10 @@ class LeanafyClient:
         100 values (Leanafy's limit), the batches concurrently."""
         batches = list(chunks(list(dict.fromkeys(values)), wire.MAX_FILTER_VALUES))
         found: list[Record] = []
-        for records in self.concurrently(lambda b: list(self.all_pages(path, {param: b})), batches):
+        pages = self.context.concurrently(lambda b: list(self.all_pages(path, {param: b})), batches)
+        for records in pages:
             found.extend(records)
         return found
-
-    # -- concurrency -----------------------------------------------------------
-
-    def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``work(item)`` for every item, at most ``max_concurrency`` at a time,
-        yielded as each finishes. An exception stops the rest and is raised."""
-        items = list(items)
-        workers = min(self.context.throughput.max_concurrency, len(items))
-        if workers <= 1:
-            yield from map(work, items)
-            return
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leanafy") as pool:
-            futures = [pool.submit(work, item) for item in items]
-            try:
-                for future in as_completed(futures):
-                    yield future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
 
     def log_failure(self, what: str, error: ChannelHTTPError) -> None:
         """Log a failed request with Leanafy's ``X-Request-Id`` (part of ``str(error)``)."""

@@ -138,8 +138,9 @@ class Sender:
         return results, new
 
     def create_all(self, drafts: Sequence[Draft]) -> Iterator[RecordResult]:
-        """Create each draft (concurrently, within the throughput cap)."""
-        yield from self.client.concurrently(self.create, drafts)
+        """Create each draft (concurrently on the run's worker threads, within
+        the throughput cap)."""
+        yield from self.client.context.concurrently(self.create, drafts)
 
     def lookup(self, identities: Sequence[str]) -> dict[str, Record]:
         """The records already in Leanafy, by normalized identity (batched)."""

@@ -1,10 +1,12 @@
-"""The channel context: validated settings, a chosen profile, and no secret shown."""
+"""The channel context: validated settings, a chosen profile, no secret shown, and the
+run's worker pool."""
 
 import logging
+import threading
 
 import pytest
 
-from techoms_core.context import ChannelConfig, open_context
+from techoms_core.context import ChannelConfig, WorkerPool, open_context
 from techoms_core.settings import (
     Choice,
     FieldType,
@@ -59,3 +61,98 @@ def test_secrets_are_masked_in_reprs_and_in_the_channel_log(caplog):
         assert SECRET not in repr(context.settings)
     assert caplog.records and all(SECRET not in r.getMessage() for r in caplog.records)
     assert "calling with key" in caplog.text
+
+
+def test_the_run_s_worker_pool_is_sized_to_the_profile_and_closed_with_the_context():
+    raw = config(api_url="https://wms.example", api_key=SECRET, throughput="high")
+    with open_context(DECLARATION, raw) as context:
+        assert context.workers.size == HIGH.max_concurrency
+        assert sorted(context.concurrently(lambda n: n * n, range(5))) == [0, 1, 4, 9, 16]
+
+    with pytest.raises(RuntimeError, match="worker pool of 'vault-east' is closed"):
+        list(context.concurrently(lambda n: n, range(5)))
+
+
+def test_the_pool_s_threads_are_kept_from_one_call_to_the_next():
+    pool = WorkerPool(3, "kept")
+    seen: set[int] = set()
+    lock = threading.Lock()
+
+    def note(_: int) -> None:
+        with lock:
+            seen.add(threading.get_ident())
+
+    for _ in range(4):
+        list(pool.concurrently(note, range(6)))
+    pool.close()
+
+    assert 1 <= len(seen) <= 3
+    assert threading.get_ident() not in seen
+
+
+def test_no_more_than_the_pool_s_size_run_at_once():
+    pool = WorkerPool(2, "cap")
+    lock = threading.Lock()
+    running, most = 0, 0
+    pair = threading.Barrier(2)
+
+    def work(n: int) -> int:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        pair.wait()
+        with lock:
+            running -= 1
+        return n
+
+    assert sorted(pool.concurrently(work, range(6))) == list(range(6))
+    pool.close()
+    assert most == 2
+
+
+def test_an_exception_stops_the_rest_and_is_raised_once_nothing_runs():
+    pool = WorkerPool(2, "fails")
+    started: list[str] = []
+    finished: list[str] = []
+    failed = threading.Event()
+
+    def work(item: str) -> str:
+        started.append(item)
+        if item == "bad":
+            failed.set()
+            raise ValueError("bad item")
+        if item == "slow":
+            failed.wait()
+        finished.append(item)
+        return item
+
+    with pytest.raises(ValueError, match="bad item"):
+        list(pool.concurrently(work, ["bad", "slow", "x1", "x2", "x3", "x4"]))
+
+    assert "slow" in finished
+    assert sorted(started) == sorted(["bad", *finished])
+    pool.close()
+
+
+def test_a_task_that_fans_out_again_runs_its_items_in_its_own_thread():
+    pool = WorkerPool(2, "nested")
+    both_busy = threading.Barrier(2)
+
+    def outer(name: str) -> tuple[int, set[int]]:
+        both_busy.wait()
+        inner = set(pool.concurrently(lambda _: threading.get_ident(), range(4)))
+        return threading.get_ident(), inner
+
+    for outer_thread, inner_threads in pool.concurrently(outer, ["a", "b"]):
+        assert inner_threads == {outer_thread}
+    pool.close()
+
+
+def test_one_item_runs_in_the_calling_thread_without_starting_the_pool():
+    pool = WorkerPool(4, "one")
+
+    assert list(pool.concurrently(lambda _: threading.get_ident(), ["only"])) == [
+        threading.get_ident()
+    ]
+    assert "not started" in repr(pool)

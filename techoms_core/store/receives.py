@@ -18,9 +18,10 @@ from techoms_core.models import InventoryLevel, Page, RecordResult, sku_key
 from techoms_core.options import option_named
 from techoms_core.store import schema
 from techoms_core.store.database import Database
+from techoms_core.store.receipt_pages import apply_receipt_page
 from techoms_core.store.runlog import insert_messages
 from techoms_core.store.shipment_pages import apply_shipment_page
-from techoms_core.store.updates import apply_product, apply_receipt_update
+from techoms_core.store.updates import apply_product
 
 #: Applies a page's records in page order and gives one result per record:
 #: ``(connection, channel, records, now, write) -> results``.
@@ -36,10 +37,10 @@ def _one_at_a_time(apply: Callable[..., RecordResult]) -> PageApplier:
 
 _APPLIERS: dict[str, PageApplier] = {
     "import-products": _one_at_a_time(apply_product),
-    # A page of shipment updates is read and written set-based (a few
-    # statements per page instead of several per update).
+    # Pages of shipment and receipt updates are read and written set-based (a
+    # few statements per page instead of several per update).
     "receive-shipments": apply_shipment_page,
-    "receive-receipts": _one_at_a_time(apply_receipt_update),
+    "receive-receipts": apply_receipt_page,
 }
 _CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
 

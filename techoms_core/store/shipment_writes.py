@@ -11,31 +11,26 @@ once per dialect, the page's shared values (channel, time) processed once,
 and each row handed to the driver as a plain tuple; SQLAlchemy preparing
 every row of an ``executemany`` in Python cost more than SQLite's own work.
 The few per-row values whose type processes them (a package's cost, a ship
-time) are processed here by their column's own type, for the connection's
-dialect, so what is stored is what SQLAlchemy itself would have stored.
+time) are processed by their column's own type, for the connection's dialect
+(:mod:`techoms_core.store.driver_values`), so what is stored is what
+SQLAlchemy itself would have stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Column, Connection, bindparam, delete, func, insert, type_coerce, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import NullType
 
 from techoms_core.host import ShipmentStatus
 from techoms_core.models import ShipmentUpdate
 from techoms_core.store import schema
+from techoms_core.store.driver_values import given_as_stored, stored_form
 from techoms_core.store.prepared import Prepared
 
 _SHIPMENTS, _LINES, _PACKAGES = schema.shipments, schema.shipment_lines, schema.packages
-
-
-def _as_stored(name: str) -> Any:
-    """A parameter given as the driver takes it (already processed by its column's type)."""
-    return type_coerce(bindparam(name), NullType())
 
 
 _SET_SHIPMENT = Prepared(
@@ -51,7 +46,7 @@ _SET_SHIPMENT = Prepared(
         remote_id=func.coalesce(
             bindparam("b_remote_id", type_=_SHIPMENTS.c.remote_id.type), _SHIPMENTS.c.remote_id
         ),
-        shipped_at=func.coalesce(_as_stored("b_shipped_at"), _SHIPMENTS.c.shipped_at),
+        shipped_at=func.coalesce(given_as_stored("b_shipped_at"), _SHIPMENTS.c.shipped_at),
         cancelled_reason=func.coalesce(
             bindparam("b_reason", type_=_SHIPMENTS.c.cancelled_reason.type),
             _SHIPMENTS.c.cancelled_reason,
@@ -81,30 +76,13 @@ _ADD_PACKAGES = Prepared(
         tracking_number=bindparam("b_tracking_number"),
         carrier=bindparam("b_carrier"),
         service=bindparam("b_service"),
-        cost=_as_stored("b_cost"),
+        cost=given_as_stored("b_cost"),
         currency=bindparam("b_currency"),
-        shipped_at=_as_stored("b_shipped_at"),
+        shipped_at=given_as_stored("b_shipped_at"),
     ),
     each=("b_number", "b_position", *(f"b_{name}" for name in _PACKAGE_FIELDS)),
 )
 _ADD_REVIEWS = insert(schema.reviews)
-
-Processor = Callable[[Any], Any]
-_PROCESSORS: dict[tuple[type, Column], Processor] = {}
-
-
-def _processor(column: Column, dialect: Dialect) -> Processor:
-    """How ``column``'s type turns a value into what the driver stores."""
-    key = (type(dialect), column)
-    found = _PROCESSORS.get(key)
-    if found is None:
-        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-        found = _PROCESSORS[key] = processor or _unchanged
-    return found
-
-
-def _unchanged(value: Any) -> Any:
-    return value
 
 
 class ShipmentPageWrites:
@@ -116,9 +94,9 @@ class ShipmentPageWrites:
 
     def __init__(self, channel: str, now: dt.datetime, dialect: Dialect) -> None:
         self.channel, self.now = channel, now
-        self._shipped_at = _processor(_SHIPMENTS.c.shipped_at, dialect)
-        self._package_time = _processor(_PACKAGES.c.shipped_at, dialect)
-        self._package_cost = _processor(_PACKAGES.c.cost, dialect)
+        self._shipped_at = stored_form(_SHIPMENTS.c.shipped_at, dialect)
+        self._package_time = stored_form(_PACKAGES.c.shipped_at, dialect)
+        self._package_cost = stored_form(_PACKAGES.c.cost, dialect)
         self.shipments: list[tuple] = []
         self.quantities: list[tuple] = []
         self.cleared: list[tuple] = []

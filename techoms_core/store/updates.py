@@ -1,12 +1,14 @@
-"""Applying what a WMS reports, one record at a time: receipt updates, products.
+"""Applying what a WMS reports: imported products one at a time, and the rules
+every received update follows.
 
-Each ``apply_*`` function decides one record's result from what the store
-holds and, when ``write`` is true, makes the change inside the caller's
-transaction. With ``write`` false it only reports (dry runs). Applying the same
-update twice is a no-op: the second time the record's state (and the update's
+:func:`apply_product` decides one product's result from what the store holds
+and, when ``write`` is true, makes the change inside the caller's transaction
+(with ``write`` false it only reports: dry runs). Applying the same update
+twice is a no-op: the second time the record's state (and the update's
 ``version``) say it is already done, and the result is ``skipped``.
-:func:`refusal` and :func:`already_done` are those rules, shared with the
-page-at-a-time shipment updates (:mod:`techoms_core.store.shipment_pages`).
+:func:`refusal` and :func:`already_done` are those rules, shared by the
+page-at-a-time shipment and receipt updates
+(:mod:`techoms_core.store.shipment_pages`, :mod:`techoms_core.store.receipt_pages`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, select
 
-from techoms_core.host import ReceiptStatus
-from techoms_core.models import Product, ReceiptUpdate, RecordResult, sku_key
+from techoms_core.models import Product, RecordResult, sku_key
 from techoms_core.store import codec, schema
 from techoms_core.store.records import upsert_product
 
@@ -62,77 +63,4 @@ def already_done(
         return RecordResult.skipped(key, f"already applied: {status} (version {version})")
     return RecordResult.skipped(
         key, f"already {status}; a later report ({outcome}, version {version}) is not applied"
-    )
-
-
-def apply_receipt_update(
-    connection: Connection, channel: str, change: ReceiptUpdate, now: dt.datetime, write: bool
-) -> RecordResult:
-    """A completed receipt: received quantities, lots and unit costs replace the
-    expected ones (over- and under-receipt as the WMS reports them)."""
-    key = change.receipt_number
-    row = connection.execute(select(schema.receipts).where(schema.receipts.c.number == key)).first()
-    refused = refusal(row, key, "receipt", channel)
-    if refused:
-        return refused
-    if row.status == ReceiptStatus.RECEIVED.value:
-        return already_done(key, row.status, row.applied_version, "received", change.version)
-    lines = connection.execute(
-        select(schema.receipt_lines).where(schema.receipt_lines.c.receipt_number == key)
-    ).all()
-    expected = {sku_key(line.sku): line.line_number for line in lines}
-    numbers = {line.line_number for line in lines}
-    unexpected = sorted({r.sku for r in change.lines if sku_key(r.sku) not in expected})
-    if write:
-        _write_receipt(connection, channel, change, now, expected, numbers)
-    units = sum(line.received_quantity for line in change.lines)
-    message = f"received {units} unit(s) in {len(change.lines)} line(s)"
-    if unexpected:
-        return RecordResult.warning(
-            key,
-            f"{message}; not expected on the receipt, kept as received: " + ", ".join(unexpected),
-            field="lines",
-        )
-    return RecordResult.ok(key, message=message, remote_id=change.remote_id)
-
-
-def _write_receipt(connection, channel, change: ReceiptUpdate, now, expected, numbers) -> None:
-    key = change.receipt_number
-    table = schema.received_lines
-    connection.execute(delete(table).where(table.c.receipt_number == key))
-    if change.lines:
-        connection.execute(
-            insert(table),
-            [
-                {
-                    "receipt_number": key,
-                    "line_number": line.line_number
-                    if line.line_number in numbers
-                    else expected.get(sku_key(line.sku)),
-                    "sku": line.sku,
-                    "received_quantity": line.received_quantity,
-                    "expected_quantity": line.expected_quantity,
-                    "lot_number": line.lot_number,
-                    "unit_cost": line.unit_cost,
-                    "expiry_date": None
-                    if line.expiry_date is None
-                    else line.expiry_date.isoformat(),
-                }
-                for line in change.lines
-            ],
-        )
-    values: dict[str, Any] = {}
-    if change.remote_id is not None:
-        values["remote_id"] = change.remote_id
-    connection.execute(
-        update(schema.receipts)
-        .where(schema.receipts.c.number == key)
-        .values(
-            status=ReceiptStatus.RECEIVED.value,
-            channel=channel,
-            applied_version=change.version,
-            received_at=change.received_at or now,
-            updated_at=now,
-            **values,
-        )
     )

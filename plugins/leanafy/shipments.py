@@ -97,7 +97,8 @@ def receive(
 ) -> Iterator[Page[ShipmentUpdate]]:
     """Shipment updates after ``cursor``, one page per Leanafy page."""
     view = ChannelView(context)
-    carriers = InboundCarriers(context.mappings.carriers)
+    mapped = context.mappings.carriers
+    carriers = None if mapped is None else InboundCarriers(mapped)
     params = {wire.Query.STATUS: [str(s) for s in wire.RECEIVED_ORDER_STATUSES]}
     for orders, position in client.pages_after(wire.Path.ORDERS, params, Cursor.decode(cursor)):
         updates: list[ShipmentUpdate] = []
@@ -134,7 +135,7 @@ def _code(value: Any) -> bool:
 
 
 def _update(
-    context: ChannelContext, order: dict[str, Any], carriers: CarrierMap
+    context: ChannelContext, order: dict[str, Any], carriers: CarrierMap | None
 ) -> ShipmentUpdate | RecordResult:
     number = str(order[wire.Order.PRIMARY_REFERENCE_NUMBER]).strip()
     notes: list[str] = []

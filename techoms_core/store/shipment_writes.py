@@ -32,7 +32,6 @@ from techoms_core.store.prepared import Prepared
 
 _SHIPMENTS, _LINES, _PACKAGES = schema.shipments, schema.shipment_lines, schema.packages
 
-
 _SET_SHIPMENT = Prepared(
     update(_SHIPMENTS)
     .where(_SHIPMENTS.c.number == bindparam("b_number"))

@@ -29,7 +29,9 @@ PageApplier = Callable[[Connection, str, Sequence[Any], dt.datetime, bool], list
 
 
 def _one_at_a_time(apply: Callable[..., RecordResult]) -> PageApplier:
-    def apply_page(connection, channel, records, now, write) -> list[RecordResult]:
+    def apply_page(
+        connection: Connection, channel: str, records: Sequence[Any], now: dt.datetime, write: bool
+    ) -> list[RecordResult]:
         return [apply(connection, channel, record, now, write) for record in records]
 
     return apply_page

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from attrs import define, field, frozen
@@ -44,6 +44,44 @@ class ChannelConfig:
     enabled: bool = True
 
 
+#: The longest a finished item's result waits for others to be yielded with it.
+HOLD_SECONDS = 0.1
+
+
+class _Finished:
+    """Futures done and not yet taken. The consumer is woken for a bunch of
+    them (or the last one, or a failure), not for each: waking a thread costs
+    more CPU than most of what it then does with one result."""
+
+    def __init__(self, total: int, *, bunch: int) -> None:
+        self._changed = threading.Condition(threading.Lock())
+        self._done: list[Future[Any]] = []
+        self._left = total
+        self._bunch = bunch
+        self._ready = False
+
+    def add(self, future: Future[Any]) -> None:
+        with self._changed:
+            self._done.append(future)
+            self._left -= 1
+            if (
+                len(self._done) >= self._bunch
+                or self._left == 0
+                or future.cancelled()
+                or future.exception() is not None
+            ):
+                self._ready = True
+                self._changed.notify()
+
+    def take(self, timeout: float) -> list[Future[Any]]:
+        with self._changed:
+            if not self._ready:
+                self._changed.wait(timeout)
+            taken, self._done = self._done, []
+            self._ready = False
+            return taken
+
+
 class WorkerPool:
     """The threads a channel run shares for concurrent work: :attr:`ChannelContext.workers`.
 
@@ -63,8 +101,14 @@ class WorkerPool:
         self._local = threading.local()
 
     def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``work(item)`` for every item, at most :attr:`size` at a time, each
-        result yielded as soon as its item is done (not in the items' order).
+        """``work(item)`` for every item, at most :attr:`size` at a time, the
+        results yielded as items finish (not in the items' order).
+
+        Finished results are handed over a few at a time: the calling thread
+        is woken when :attr:`size` of them are waiting, when the last item or
+        a failing one finishes, and otherwise every :data:`HOLD_SECONDS`, so
+        a result waits at most that long for others to join it. (Waking a
+        thread costs more CPU than most of what it then does with a result.)
 
         The first exception stops the rest: items not started yet are
         dropped, those running are waited for (their results discarded), and
@@ -83,10 +127,16 @@ class WorkerPool:
                 yield work(item)
             return
         executor = self._started()
+        finished = _Finished(len(items), bunch=self.size)
         futures: list[Future[R]] = [executor.submit(work, item) for item in items]
+        for future in futures:
+            future.add_done_callback(finished.add)
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            left = len(futures)
+            while left:
+                for future in finished.take(HOLD_SECONDS):
+                    left -= 1
+                    yield future.result()
         finally:
             for future in futures:
                 future.cancel()
@@ -157,7 +207,8 @@ class ChannelContext:
 
     def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """``work(item)`` for every item on the run's worker threads, within
-        the throughput cap's concurrency; results as each item finishes::
+        the throughput cap's concurrency; results as items finish (a few at a
+        time, none held more than :data:`HOLD_SECONDS`)::
 
             for result in context.concurrently(create_one, drafts):
                 yield result

@@ -156,3 +156,25 @@ def test_one_item_runs_in_the_calling_thread_without_starting_the_pool():
         threading.get_ident()
     ]
     assert "not started" in repr(pool)
+
+
+def test_a_finished_result_is_not_held_back_by_a_slow_item():
+    pool = WorkerPool(2, "hold")
+    release = threading.Event()
+
+    def work(item: str) -> str:
+        if item == "slow":
+            assert release.wait(timeout=30), "the quick result was never handed over"
+        return item
+
+    results = pool.concurrently(work, ["slow", "quick"])
+    assert next(results) == "quick" and not release.is_set()
+    release.set()
+    assert list(results) == ["slow"]
+    pool.close()
+
+
+def test_many_results_are_all_handed_over_once():
+    pool = WorkerPool(4, "many")
+    assert sorted(pool.concurrently(lambda n: n, range(203))) == list(range(203))
+    pool.close()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.leanafy.contract import RECEIVE_PAGE_SIZE
 from plugins.leanafy.sandbox import SandboxServer
 from techoms_core.store import SqliteHost
 from techoms_core.testing import find_secrets_in_files
@@ -76,6 +77,14 @@ def kill_plan(rng: random.Random, kills: int, requests: int, *, creates: bool) -
     return plan
 
 
+def receive_kill_plan(rng: random.Random, kills: int, records: int) -> list[Kill]:
+    """``kills`` seeded cues among a receive's requests, one per page of up to
+    ``RECEIVE_PAGE_SIZE`` records (the last page says it is the last), so a kill
+    lands before the first page is read or between pages."""
+    pages = max(1, -(-records // RECEIVE_PAGE_SIZE))
+    return [Kill("request", rng.randint(1, pages)) for _ in range(kills)]
+
+
 @pytest.fixture
 def sandbox(soak_seed: int):
     with SandboxServer(api_key=API_KEY, api_secret=API_SECRET, fault_seed=soak_seed) as server:
@@ -123,7 +132,7 @@ def test_nothing_is_lost_or_duplicated_under_faults_and_kills(
         floor.ship_everything(sandbox, rng)
         floor.close_every_arn(sandbox, rng)
         for option, count in zip(RECEIVES, (len(shipments), len(receipts)), strict=True):
-            plan = kill_plan(rng, soak_size.receive_kills, 2 + count // 100, creates=False)
+            plan = receive_kill_plan(rng, soak_size.receive_kills, count)
             attempts[option] = sync_until_done(cli, switch, sandbox, CHANNEL, option, plan)
     finally:
         switch.remove()

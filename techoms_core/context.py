@@ -193,6 +193,11 @@ class ChannelContext:
     :ivar warehouse: the techOMS warehouse the channel serves.
     :ivar workers: the run's :class:`WorkerPool` (``throughput.max_concurrency``
         threads, started on first use); use it through :meth:`concurrently`.
+    :ivar memo: what the plugin learned during this run and may use again in
+        its later batches, under keys of its choosing; it starts empty for
+        every run and is never stored. Keep only facts the WMS cannot change
+        during a run (Leanafy keeps each item's base unit: its items cannot
+        be updated), and share nothing the worker threads change at once.
     """
 
     channel: str
@@ -204,6 +209,7 @@ class ChannelContext:
     throughput: ThroughputProfile
     warehouse: str | None = None
     workers: WorkerPool = field(init=False, repr=False, eq=False)
+    memo: dict[str, Any] = field(factory=dict, init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         self.workers = WorkerPool(self.throughput.max_concurrency, self.channel)

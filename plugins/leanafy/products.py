@@ -90,15 +90,25 @@ def _imported(item: dict[str, Any], first_id: dict[str, str]) -> Product | Recor
         return RecordResult.failed(sku, f"Leanafy item {item_id} cannot be imported: {error}")
 
 
+#: ``context.memo`` key: the base unit of every item read in this run, by SKU
+#: key. Leanafy's items cannot be updated, so a base unit read once holds for
+#: the run, and later batches need not ask for it again.
+BASE_UNITS_MEMO = "leanafy.base_units"
+
+
 def base_units(client: LeanafyClient, skus: Sequence[str]) -> dict[str, str]:
-    """Each known SKU's base unit, by SKU key: one request per 100 SKUs."""
-    units: dict[str, str] = {}
-    distinct = list(dict.fromkeys(sku.strip() for sku in skus))
-    for item in client.find(wire.Path.ITEMS, wire.Query.SKU, distinct):
-        sku, unit = item.get(wire.Item.SKU), item.get(wire.Item.BASE_UNIT)
-        if sku and unit:
-            units[sku_key(str(sku))] = str(unit)
-    return units
+    """Each known SKU's base unit, by SKU key: one request per 100 SKUs not
+    read earlier in the run. A SKU Leanafy did not know is asked again next
+    time (it may have been exported since)."""
+    known: dict[str, str] = client.context.memo.setdefault(BASE_UNITS_MEMO, {})
+    distinct = dict.fromkeys(sku.strip() for sku in skus)
+    unread = [sku for sku in distinct if sku_key(sku) not in known]
+    if unread:
+        for item in client.find(wire.Path.ITEMS, wire.Query.SKU, unread):
+            sku, unit = item.get(wire.Item.SKU), item.get(wire.Item.BASE_UNIT)
+            if sku and unit:
+                known[sku_key(str(sku))] = str(unit)
+    return known
 
 
 def line_units(

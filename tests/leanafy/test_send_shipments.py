@@ -22,7 +22,7 @@ from techoms_core.mappings import (
 )
 from techoms_core.models import Status
 
-from .samples import shipment
+from .samples import product, shipment
 
 UPS_GROUND = CarrierRow(
     carrier_channel="UPS",
@@ -148,6 +148,30 @@ def test_unknown_sku_fails_before_the_create(plugin, sandbox_demo, open_channel)
     assert result.status is Status.FAILED and result.field == "lines[1].sku"
     assert "NOPE" in result.message
     assert "POST /v1/order" not in sandbox_demo.counters.snapshot()["requests"]
+
+
+def test_a_run_reads_each_item_s_base_unit_once(plugin, sandbox_demo, open_channel):
+    context = open_channel()
+
+    def items_read() -> int:
+        return sandbox_demo.counters.snapshot()["requests"].get("GET /v1/items", 0)
+
+    first = by_key(plugin.send_shipments(context, [shipment("SH-1", ("TEE-BLK-M", 1), ("NEW", 1))]))
+    assert first["SH-1"].status is Status.FAILED and first["SH-1"].field == "lines[1].sku"
+    before = items_read()
+    assert [r.status for r in plugin.export_products(context, [product("NEW")])] == [Status.OK]
+    assert items_read() == before + 1  # the export's look-before-create
+    later = [shipment("SH-2", ("TEE-BLK-M", 1)), shipment("SH-3", ("NEW", 2))]
+    assert {r.status for r in plugin.send_shipments(context, later)} == {Status.OK}
+    assert items_read() == before + 2  # NEW asked again, not TEE-BLK-M
+    again = [shipment("SH-4", ("NEW", 1), ("TEE-BLK-M", 3))]
+    assert {r.status for r in plugin.send_shipments(context, again)} == {Status.OK}
+    assert items_read() == before + 2  # both known for the rest of the run
+
+    assert [
+        r.status for r in plugin.send_shipments(open_channel(), [shipment("SH-5", ("NEW", 1))])
+    ] == [Status.OK]
+    assert items_read() == before + 3  # a new run reads them anew
 
 
 def test_validation_reasons_name_our_fields(plugin, sandbox_demo, open_channel):

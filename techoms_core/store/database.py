@@ -1,10 +1,12 @@
-"""What every part of the SQLite host shares: the engine, transactions, the clock."""
+"""What every part of the SQLite host shares: the engine, transactions, the clock,
+and reading rows for many keys."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
@@ -12,6 +14,19 @@ from techoms_core.host import UnknownChannel
 from techoms_core.store import schema
 
 Clock = Callable[[], dt.datetime]
+
+#: Keys per ``IN (...)`` query, well under every database's parameter limit.
+KEYS_PER_QUERY = 500
+
+
+def rows_for_keys(
+    connection: Connection, query: Any, keys: Sequence[str], *, param: str, **params: Any
+) -> Iterator[Any]:
+    """The rows of ``query`` for every key, run :data:`KEYS_PER_QUERY` keys at a
+    time through its expanding bind parameter ``param`` (``params`` bind the rest)."""
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        yield from connection.execute(query, {**params, param: chunk})
 
 
 def utc_now() -> dt.datetime:

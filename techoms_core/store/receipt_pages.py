@@ -28,12 +28,12 @@ from sqlalchemy.engine import Dialect
 from techoms_core.host import ReceiptStatus
 from techoms_core.models import ReceiptUpdate, RecordResult, sku_key
 from techoms_core.store import schema
+from techoms_core.store.database import rows_for_keys
 from techoms_core.store.driver_values import given_as_stored, stored_form
 from techoms_core.store.prepared import Prepared
 from techoms_core.store.updates import already_done, refusal
 
 _RECEIVED = ReceiptStatus.RECEIVED.value
-_CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
 _RECEIPTS, _LINES, _ACTUAL = schema.receipts, schema.receipt_lines, schema.received_lines
 _NUMBERS = bindparam("b_numbers", expanding=True)
 
@@ -154,8 +154,7 @@ def apply_receipt_page(
 
 
 def _in_chunks(connection: Connection, query: Any, keys: Sequence[str]) -> Iterator[Any]:
-    for start in range(0, len(keys), _CHUNK):
-        yield from connection.execute(query, {"b_numbers": keys[start : start + _CHUNK]})
+    return rows_for_keys(connection, query, keys, param="b_numbers")
 
 
 def _read_receipts(connection: Connection, updates: Sequence[ReceiptUpdate]) -> dict[str, _Receipt]:

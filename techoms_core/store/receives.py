@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, literal, sel
 from techoms_core.models import InventoryLevel, Page, RecordResult, sku_key
 from techoms_core.options import option_named
 from techoms_core.store import schema
-from techoms_core.store.database import Database
+from techoms_core.store.database import Database, rows_for_keys
 from techoms_core.store.receipt_pages import apply_receipt_page
 from techoms_core.store.runlog import insert_messages
 from techoms_core.store.shipment_pages import apply_shipment_page
@@ -44,7 +44,6 @@ _APPLIERS: dict[str, PageApplier] = {
     "receive-shipments": apply_shipment_page,
     "receive-receipts": apply_receipt_page,
 }
-_CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
 
 
 class ReceiveStore(Database):
@@ -239,8 +238,4 @@ def _staged_keys(connection: Connection, channel: str, keys: list[str]) -> set[s
 
 
 def _existing(connection: Connection, query, keys: list[str], params: dict) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        found.update(connection.execute(query, {**params, "keys": chunk}).scalars())
-    return found
+    return {row[0] for row in rows_for_keys(connection, query, keys, param="keys", **params)}

@@ -30,12 +30,12 @@ from sqlalchemy import Connection, bindparam, select
 from techoms_core.host import ShipmentStatus
 from techoms_core.models import RecordResult, ShipmentOutcome, ShipmentUpdate, sku_key
 from techoms_core.store import codec, schema
+from techoms_core.store.database import rows_for_keys
 from techoms_core.store.shipment_writes import ShipmentPageWrites
 from techoms_core.store.updates import already_done, refusal
 
 _DONE = {ShipmentStatus.SHIPPED.value, ShipmentStatus.CANCELLED.value}
 _SHIPPED, _CANCELLED = ShipmentStatus.SHIPPED.value, ShipmentStatus.CANCELLED.value
-_CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
 
 # Every statement is built once: building one (and its cache key) per page or
 # per update cost more CPU than running it.
@@ -106,8 +106,7 @@ def apply_shipment_page(
 
 
 def _in_chunks(connection: Connection, query: Any, keys: Sequence[str]) -> Iterator[Any]:
-    for start in range(0, len(keys), _CHUNK):
-        yield from connection.execute(query, {"b_numbers": keys[start : start + _CHUNK]})
+    return rows_for_keys(connection, query, keys, param="b_numbers")
 
 
 def _read_shipments(

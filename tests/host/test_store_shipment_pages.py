@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import insert, update
 
 from techoms_core.models import Package, Page, RecordResult, ShipmentUpdate, ShippedLine
-from techoms_core.store import SqliteHost, schema, shipment_pages
+from techoms_core.store import SqliteHost, database, schema
 from tests.host import samples
 
 OPTION = "receive-shipments"
@@ -112,7 +112,7 @@ def test_a_dry_run_judges_every_update_against_the_store(wms, db_path):
 
 
 def test_pages_longer_than_one_lookup(wms, monkeypatch):
-    monkeypatch.setattr(shipment_pages, "_CHUNK", 2)
+    monkeypatch.setattr(database, "KEYS_PER_QUERY", 2)
     shipments = [samples.shipment(f"S-{n}") for n in range(1, 6)]
     _sent(wms, *shipments)
     updates = [samples.shipped(s.number, ("SKU-1", 2, 2)) for s in shipments]

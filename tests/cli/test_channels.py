@@ -5,6 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from techoms_core.cli import CliState, main
+from techoms_core.settings.validation import ENV_PREFIX
 from tests.cli.conftest import SECRET_VARIABLE, channel_settings
 
 MENU = [
@@ -34,7 +35,7 @@ def test_add_list_show_set_delete(cli, sandbox):
     assert shown["settings"]["api_secret"] == "********"
     assert shown["sources"] == {
         "api_key": "env:TEST_LEANAFY_KEY",
-        "api_secret": "env:TEST_LEANAFY_SECRET",
+        "api_secret": ENV_PREFIX + "TEST_LEANAFY_SECRET",
     }
     assert shown["settings"]["throughput"] == "default"
     assert shown["menu"] == MENU

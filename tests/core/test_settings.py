@@ -22,6 +22,7 @@ from techoms_core.settings import (
     SettingsSchema,
     validate_settings,
 )
+from techoms_core.settings.validation import ENV_PREFIX
 
 API_KEY = "key-5f1e9a7c"
 API_SECRET = "secret-0d3b2c44"
@@ -501,7 +502,7 @@ def test_env_defaults_to_the_process_environment(monkeypatch):
 
 
 def test_missing_env_variable_names_field_and_variable():
-    error = problems_of(LEANAFY, {**GOOD, "api_secret": "env:LEANAFY_SECRET"})
+    error = problems_of(LEANAFY, {**GOOD, "api_secret": ENV_PREFIX + "LEANAFY_SECRET"})
     assert str(error) == ("api_secret (Api Secret): environment variable LEANAFY_SECRET is not set")
 
 
@@ -532,7 +533,7 @@ def test_every_problem_is_reported_at_once_in_form_order():
         "suppress_pii": "perhaps",
         "throughput": "turbo",
         "api_url": "http://api.leanafy.test",
-        "api_secret": "env:NOPE",
+        "api_secret": ENV_PREFIX + "NOPE",
     }
     error = problems_of(LEANAFY, raw)
     assert error.problems == (
@@ -671,7 +672,9 @@ def test_an_invalid_secret_is_not_echoed():
 
 def test_env_secret_problem_names_only_the_variable():
     error = problems_of(
-        LEANAFY, {**GOOD, "api_key": "env:KEY", "api_secret": "env:SECRET"}, {"KEY": API_KEY}
+        LEANAFY,
+        {**GOOD, "api_key": "env:KEY", "api_secret": ENV_PREFIX + "SECRET"},
+        {"KEY": API_KEY},
     )
     assert str(error) == "api_secret (Api Secret): environment variable SECRET is not set"
     assert API_KEY not in repr(error)

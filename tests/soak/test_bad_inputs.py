@@ -24,6 +24,7 @@ from techoms_core.http.retry import RetryPolicy
 from techoms_core.loading import read_load_file
 from techoms_core.models import RecordResult
 from techoms_core.runner import run_option
+from techoms_core.settings.validation import ENV_PREFIX
 from techoms_core.store import SqliteHost
 from techoms_core.testing import find_secrets
 from tests.soak.records import WAREHOUSE, receipt, shipment
@@ -216,7 +217,7 @@ SETTINGS_CORPUS = [
 VALID = {
     "api_url": "https://nova-sandbox.leanafywms.com",
     "api_key": "env:SOAK_BAD_KEY",
-    "api_secret": "env:SOAK_BAD_SECRET",
+    "api_secret": ENV_PREFIX + "SOAK_BAD_SECRET",
 }
 
 

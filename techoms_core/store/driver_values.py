@@ -28,13 +28,21 @@ def given_as_stored(name: str) -> Any:
 
 
 def stored_form(column: Column, dialect: Dialect) -> StoredForm:
-    """How ``column``'s type turns a (not ``None``) value into what the driver stores."""
+    """How ``column``'s type turns a value into what the driver stores (``None``
+    stays ``None``)."""
     key = (type(dialect), column)
     found = _FORMS.get(key)
     if found is None:
         processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-        found = _FORMS[key] = processor or _unchanged
+        found = _FORMS[key] = _unchanged if processor is None else _keeping_none(processor)
     return found
+
+
+def _keeping_none(processor: StoredForm) -> StoredForm:
+    def form(value: Any) -> Any:
+        return None if value is None else processor(value)
+
+    return form
 
 
 def _unchanged(value: Any) -> Any:

@@ -119,7 +119,7 @@ class _PageWrites:
                 line.received_quantity,
                 line.expected_quantity,
                 line.lot_number,
-                None if line.unit_cost is None else cost(line.unit_cost),
+                cost(line.unit_cost),
                 None if line.expiry_date is None else line.expiry_date.isoformat(),
             )
             for line in change.lines

@@ -120,9 +120,9 @@ class ShipmentPageWrites:
                 package.tracking_number,
                 package.carrier,
                 package.service,
-                None if package.cost is None else cost(package.cost),
+                cost(package.cost),
                 package.currency,
-                None if package.shipped_at is None else time(package.shipped_at),
+                time(package.shipped_at),
             )
             for position, package in enumerate(change.packages, start=1)
         )
@@ -144,7 +144,7 @@ class ShipmentPageWrites:
                 status.value,
                 change.version,
                 change.remote_id,
-                None if shipped_at is None else self._shipped_at(shipped_at),
+                self._shipped_at(shipped_at),
                 reason,
             )
         )

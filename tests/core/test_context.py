@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from techoms_core.context import ChannelConfig, WorkerPool, open_context
+from techoms_core.context import ChannelConfig, open_context
 from techoms_core.settings import (
     Choice,
     FieldType,
@@ -15,6 +15,7 @@ from techoms_core.settings import (
     SettingsSchema,
 )
 from techoms_core.throughput import HIGH
+from techoms_core.workers import WorkerPool
 from tests.core.channel_plugins import declaration
 
 SECRET = "s3cr3t-value-for-context-test"

@@ -274,7 +274,8 @@ class Host(Protocol):
 
         Ordered by key; ``after`` is the key of the last record of the previous
         batch, so a record that failed in this run is not read again by it.
-        Read-only.
+        Fewer than ``limit`` records means none more is due after them: the
+        runner then neither counts nor reads again. Read-only.
 
         * ``export-products``: products not yet in the channel.
         * ``update-products``: products in the channel, changed since last sent.

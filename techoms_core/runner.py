@@ -36,13 +36,21 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from techoms_core import rules
 from techoms_core.context import ChannelConfig, ChannelContext, open_context
-from techoms_core.host import Host, HostError, RunLocked, RunStatus, RunTraffic, UnknownChannel
+from techoms_core.host import (
+    Host,
+    HostError,
+    RunLocked,
+    RunStatus,
+    RunTraffic,
+    SendRecord,
+    UnknownChannel,
+)
 from techoms_core.menu import require_in_menu
 from techoms_core.models import RecordResult
 from techoms_core.options import Shape, SyncOption, UnknownOption, option_named
@@ -212,19 +220,30 @@ class _Steps:
 
     def _send(self, dry: bool = False) -> RunStatus:
         key = self.option.key
-        self._start(self.host.count_to_send(self.channel, key))
         size = send_batch_size(self.context.throughput)
-        after: str | None = None
+        batch = self.host.records_to_send(self.channel, key, limit=size)
+        # Finding what is due scans what is not sent yet (for an export, the
+        # whole catalogue), so a read whose answer is known is not made: a batch
+        # shorter than asked for is everything due, the total and the last batch.
+        short = len(batch) < size
+        self._start(len(batch) if short else self.host.count_to_send(self.channel, key))
         while not self.stop.is_set():
-            batch = self.host.records_to_send(self.channel, key, limit=size, after=after)
             if not batch:
                 return RunStatus.COMPLETED
-            after = batch[-1].key
             results = self._would_send(batch) if dry else self._sent(batch)
             for result in results:
                 self._count(result)
             self._heartbeat()
+            batch = self._batch_after(batch, size)
         return RunStatus.STOPPED
+
+    def _batch_after(self, batch: Sequence[SendRecord], size: int) -> Sequence[SendRecord]:
+        """The records due after ``batch``; none after a batch shorter than ``size``."""
+        if len(batch) < size:
+            return []
+        return self.host.records_to_send(
+            self.channel, self.option.key, limit=size, after=batch[-1].key
+        )
 
     def _sent(self, batch) -> Iterator[RecordResult]:
         """Results as the plugin gives them, committed in groups; whatever is

@@ -9,6 +9,7 @@ import pytest
 from techoms_core import runner
 from techoms_core.runner import RunRefused, run_option
 from techoms_core.send_groups import GROUP_SIZE
+from techoms_core.store import SqliteHost
 from techoms_core.throughput import DEFAULT, HIGH, LOW, ThroughputProfile
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
@@ -161,6 +162,44 @@ def test_stop_finishes_the_current_batch(channel, fake, monkeypatch):
     assert summary.status == "stopped" and summary.counts["ok"] == 8
     assert host.runs("wms")[0].status == "stopped"
     assert host.count_to_send("wms", "send-shipments") == 12
+
+
+class DueReadsNoted(SqliteHost):
+    """The SQLite host, noting each read of what is due: ``"count"``, or a
+    batch's length."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reads: list[int | str] = []
+
+    def count_to_send(self, channel, option):
+        self.reads.append("count")
+        return super().count_to_send(channel, option)
+
+    def records_to_send(self, channel, option, *, limit, after=None):
+        batch = super().records_to_send(channel, option, limit=limit, after=after)
+        self.reads.append(len(batch))
+        return batch
+
+
+@pytest.mark.parametrize(
+    ("due", "reads"),
+    [
+        (3, [3]),  # one short batch: the total and the end are known
+        (8, [8, "count", 0]),
+        (19, [8, "count", 8, 3]),
+    ],
+)
+def test_what_is_due_is_read_no_more_than_needed(db_path, clock, fake, monkeypatch, due, reads):
+    monkeypatch.setattr(runner, "MAX_SEND_BATCH", 5)
+    with DueReadsNoted(db_path, clock=clock) as host:
+        host.add_channel(samples.channel(api_key=SECRET))  # 2 slots: batches of 8
+        host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(due)])
+        host.reads.clear()
+        progress = Progress()
+        summary = run_option(host, registered(fake), "wms", "send-shipments", progress=progress)
+        assert summary.counts["ok"] == due and progress.total == due
+        assert host.reads == reads
 
 
 def test_dry_run_send_calls_no_hook_and_writes_nothing(channel, fake, db_path):

@@ -225,8 +225,8 @@ class _Steps:
         # Finding what is due scans what is not sent yet (for an export, the
         # whole catalogue), so a read whose answer is known is not made: a batch
         # shorter than asked for is everything due, the total and the last batch.
-        short = len(batch) < size
-        self._start(len(batch) if short else self.host.count_to_send(self.channel, key))
+        due = len(batch) if len(batch) < size else self.host.count_to_send(self.channel, key)
+        self._start(due)
         while not self.stop.is_set():
             if not batch:
                 return RunStatus.COMPLETED

@@ -314,7 +314,8 @@ class Story(Narrator):
         self.chapter(
             "10. Receive shipments",
             "Shipped and cancelled orders come back. One Leanafy shipment is one"
-            " package. A short-shipped order is not applied: it is kept for review.",
+            " package. A short-shipped order is not applied: it is kept for review,"
+            " where a person accepts it (what the warehouse shipped is applied) or dismisses it.",
         )
         summary = self.sync("receive-shipments")
         self.expect_results(summary, {"S-1001": "ok", "S-1003": "ok", "S-1004": "ok"})
@@ -329,9 +330,19 @@ class Story(Narrator):
         self.expect(len(rows["S-1003"].get("packages") or []) == 2, "S-1003 has two packages")
         self.expect(rows["S-1004"]["status"] == "cancelled", "S-1004 is cancelled")
         self.expect(rows["S-1002"]["status"] == "sent", "S-1002 (short) is not applied")
-        review = self.state.host.review_items(CHANNEL)
-        self.expect(any("S-1002" in str(item) for item in review), "S-1002 is kept for review")
+        review = [i for i in self.state.host.review_items(CHANNEL) if i.shipment_number == "S-1002"]
+        self.expect(bool(review), "S-1002 is kept for review")
         self.techoms("show", "shipments")
+        if review:
+            self.say("  A person looks at it and accepts what the warehouse shipped:")
+            self.techoms("review", "list")
+            self.techoms("review", "accept", str(review[0].id))
+            cap = self.rows("shipments")["S-1002"]
+            self.expect(
+                cap["status"] == "shipped" and cap["lines"][0]["shipped_quantity"] == 2,
+                "S-1002 is shipped: 2 of 3 caps",
+                f"it is {cap['status']}",
+            )
 
     def receive_receipts(self) -> None:
         self.chapter(

@@ -26,6 +26,10 @@ The guarantees of spec §5 are split between the runner and the host:
   :meth:`Host.stage_snapshot_page` (bounded memory), and
   :meth:`Host.commit_snapshot` swaps them in for the channel's warehouse in
   one transaction; :meth:`Host.begin_snapshot` discards an abandoned staging.
+* **Review items.** Updates the runner does not apply on its own (short-shipped
+  shipments) are kept for a person: :meth:`Host.accept_review` applies what the
+  warehouse shipped, :meth:`Host.dismiss_review` applies nothing; each is ONE
+  transaction with its run-log entry (types in :mod:`techoms_core.reviews`).
 * **Dry runs** use only the read-only methods (``records_to_send``,
   ``count_to_send``, ``cursor``, :meth:`Host.preview_page`,
   :meth:`Host.preview_snapshot_page`): nothing is written anywhere.
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
     from techoms_core.context import ChannelConfig
     from techoms_core.mappings import Mappings
     from techoms_core.models import InventoryLevel, Page, RecordResult
+    from techoms_core.reviews import ReviewDecision, ReviewItem, ReviewStatus
 
 #: What a send option reads: products, shipments or receipts.
 SendRecord = Product | Shipment | Receipt
@@ -319,6 +324,45 @@ class Host(Protocol):
 
     def preview_page(self, channel: str, option: str, page: Page[Any]) -> list[RecordResult]:
         """What :meth:`apply_page` would report, writing nothing (dry runs)."""
+        ...
+
+    # -- review items ----------------------------------------------------------------
+
+    def review_items(
+        self, channel: str | None = None, *, status: ReviewStatus | None = None
+    ) -> list[ReviewItem]:
+        """The updates kept for review (of one channel, or all; of one
+        :class:`~techoms_core.reviews.ReviewStatus`, or all), oldest first,
+        each with its lines (ordered against shipped) and packages."""
+        ...
+
+    def review_item(self, item_id: int) -> ReviewItem:
+        """One review item.
+
+        :raises ~techoms_core.reviews.UnknownReviewItem: no item with that id.
+        """
+        ...
+
+    def accept_review(self, item_id: int) -> ReviewDecision:
+        """Apply what the warehouse shipped, as a receive applies a full update
+        (the shipment becomes ``shipped`` with the reported quantities and
+        packages), mark the item ``accepted`` and record it in the run log,
+        all in ONE transaction.
+
+        :raises ~techoms_core.reviews.UnknownReviewItem: no item with that id.
+        :raises ~techoms_core.reviews.ReviewRefused: the item is not pending, or
+            its update no longer applies (the shipment was shipped or cancelled
+            since, or a reported SKU is not on it); nothing is changed.
+        """
+        ...
+
+    def dismiss_review(self, item_id: int) -> ReviewDecision:
+        """Close a pending item without applying anything, and record it in the
+        run log, in ONE transaction.
+
+        :raises ~techoms_core.reviews.UnknownReviewItem: no item with that id.
+        :raises ~techoms_core.reviews.ReviewRefused: the item is not pending.
+        """
         ...
 
     # -- snapshots (receive-inventory) --------------------------------------------

@@ -20,6 +20,7 @@ from techoms_core.cli import (
     mapping,
     plugins,
     records,
+    review,
     sandbox,
     sync,
 )
@@ -57,7 +58,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
     ctx.call_on_close(state.close)
 
 
-for module in (channels, sync, records, mapping, jobs, log, plugins, sandbox, demo):
+for module in (channels, sync, records, review, mapping, jobs, log, plugins, sandbox, demo):
     module.register(main)
 main.add_command(new_plugin)
 

@@ -15,6 +15,7 @@ from techoms_core.cli.records import review_line
 from techoms_core.cli.sync import STATUS_STYLE
 from techoms_core.host import RunMessage, RunRecord, RunTraffic
 from techoms_core.models import Status
+from techoms_core.reviews import ReviewStatus
 
 LEVEL_STYLE = {"info": "", "warning": "yellow", "error": "red", "fatal": "bold red"}
 RUN_STYLE = {"completed": "green", "failed": "red", "refused": "red", "interrupted": "yellow"}
@@ -52,12 +53,12 @@ def log(
         run.id: [m for m in host.run_messages(run.id) if everything or m.status != Status.OK]
         for run in runs
     }
-    review = host.review_items(name)
+    review = host.review_items(name, status=ReviewStatus.PENDING)
     if as_json:
         state.out.json(
             {
                 "runs": [_run_json(run, messages[run.id]) for run in runs],
-                "review": review,
+                "review": [item.as_json() for item in review],
             }
         )
         return

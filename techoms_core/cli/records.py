@@ -18,6 +18,7 @@ from rich.text import Text
 from techoms_core.cli.app import CliState, pass_state
 from techoms_core.cli.output import plain
 from techoms_core.loading import FORMATS, LoadError, read_load_file
+from techoms_core.reviews import ReviewItem, ReviewStatus
 from techoms_core.store import LoadConflict
 
 SHOW_KINDS = ("products", "shipments", "receipts", "inventory")
@@ -208,21 +209,21 @@ def _status(status: Any) -> Text:
 
 
 def _print_review(state: CliState) -> None:
-    """Short-shipped updates are never applied automatically: list them."""
-    items = state.host.review_items()
+    """Short-shipped updates are never applied automatically: list the pending ones."""
+    items = state.host.review_items(status=ReviewStatus.PENDING)
     if not items:
         return
-    state.out.out.print(f"\nKept for review ({len(items)}): short-shipped, not applied")
+    state.out.out.print(
+        f"\nKept for review ({len(items)}): short-shipped, not applied"
+        " (techoms review accept|dismiss ID)"
+    )
     for item in items:
         state.out.out.print(plain("  " + review_line(item)))
 
 
-def review_line(item: dict[str, Any]) -> str:
-    """One review item in a line: shipment, channel, and why it waits."""
-    number = item.get("shipment_number") or item.get("key")
-    channel = f" ({item['channel']})" if item.get("channel") else ""
-    status = f" [{item['status']}]" if item.get("status") else ""
-    return f"{number}{channel}{status}: {item.get('reason') or 'short-shipped'}"
+def review_line(item: ReviewItem) -> str:
+    """One review item in a line: id, shipment, channel, and why it waits."""
+    return f"#{item.id} {item.shipment_number} ({item.channel}) [{item.status}]: {item.reason}"
 
 
 def register(group: click.Group) -> None:

@@ -134,6 +134,29 @@ def open_run(
     return int(result.inserted_primary_key[0])
 
 
+def insert_finished_run(
+    connection: Connection,
+    channel: str,
+    option: str,
+    now: dt.datetime,
+    results: Sequence[RecordResult],
+    *,
+    message: str | None = None,
+) -> int:
+    """A run that is over as soon as it is written (a person's decision, such
+    as accepting a review item): ``completed``, with its results counted and
+    logged, inside the caller's transaction. Returns its id."""
+    run_id = open_run(connection, channel, option, now)
+    counts = {key: sum(1 for r in results if r.status.value == key) for key in COUNT_KEYS}
+    connection.execute(
+        update(schema.runs)
+        .where(schema.runs.c.id == run_id)
+        .values(status=RunStatus.COMPLETED.value, finished_at=now, message=message, **counts)
+    )
+    insert_messages(connection, run_id, results, now)
+    return run_id
+
+
 _MESSAGES = Prepared(
     insert(schema.run_messages).values(
         run_id=bindparam("b_run"),

@@ -11,6 +11,7 @@ from techoms_core.store.locks import LockStore
 from techoms_core.store.paths import default_db_path
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
+from techoms_core.store.reviews import ReviewStore
 from techoms_core.store.runlog import RunLogStore
 from techoms_core.store.schedule import JobStore
 from techoms_core.store.sends import SendStore
@@ -23,6 +24,7 @@ class SqliteHost(
     RecordViews,
     SendStore,
     ReceiveStore,
+    ReviewStore,
     RunLogStore,
     LockStore,
     JobStore,
@@ -33,7 +35,8 @@ class SqliteHost(
     needed) and brings its schema up to date with the Alembic migrations. Each
     part of the host lives in its own module: account, channels and mappings
     (``channels``), loading records (``records``), display (``views``), sends,
-    receives and snapshots, the run log, locks and jobs (``schedule``).
+    receives and snapshots, the review queue (``reviews``), the run log, locks
+    and jobs (``schedule``).
 
     ``clock`` returns the current aware UTC time; tests inject one. Use the
     host as a context manager, or call :meth:`close`.

@@ -128,28 +128,6 @@ class RecordViews(Database):
                 for row in connection.execute(query)
             ]
 
-    def review_items(self, channel: str | None = None) -> list[dict[str, Any]]:
-        """Short-shipped reports kept for review, oldest first."""
-        table = schema.reviews
-        query = select(table).order_by(table.c.id)
-        if channel is not None:
-            query = query.where(table.c.channel == channel)
-        with self._read() as connection:
-            return [
-                {
-                    "id": row.id,
-                    "channel": row.channel,
-                    "shipment_number": row.shipment_number,
-                    "version": row.version or None,
-                    "remote_id": row.remote_id,
-                    "reason": row.reason,
-                    "status": row.status,
-                    "received_at": _iso(row.received_at),
-                    "update": codec.loads(row.detail),
-                }
-                for row in connection.execute(query)
-            ]
-
 
 def _grouped(connection, table, parent: str, order: str) -> dict[str, list[Any]]:
     grouped: dict[str, list[Any]] = defaultdict(list)

@@ -131,7 +131,7 @@ def test_short_shipped_is_kept_for_review_not_applied(wms):
     row = wms.shipment_rows()[0]
     assert row["status"] == "sent" and row["review"][0]["status"] == "pending"
     [item] = wms.review_items("wms")
-    assert item["shipment_number"] == "S-1" and item["update"]["lines"][0]["shipped_quantity"] == 1
+    assert item.shipment_number == "S-1" and item.lines[0].shipped_quantity == 1
 
 
 def test_unknown_and_foreign_updates_fail_without_changes(wms):

@@ -64,7 +64,7 @@ def test_a_short_shipped_report_repeated_in_a_page_is_kept_once(wms):
         "short-shipped, already kept for review",
         "short-shipped, not applied; kept for review",
     ]
-    assert [item["version"] for item in wms.review_items("wms")] == ["v1", "v2"]
+    assert [item.version for item in wms.review_items("wms")] == ["v1", "v2"]
     assert wms.shipment_rows()[0]["status"] == "sent"
 
 

@@ -16,11 +16,8 @@ from techoms_core.http import ChannelSession, Redactor, build_session
 from techoms_core.mappings import Mappings
 from techoms_core.models.declaration import PluginDeclaration
 from techoms_core.settings import ChannelSettings, validate_settings
-from techoms_core.throughput import ThroughputProfile, profile_named
+from techoms_core.throughput import ThroughputProfile, profile_for
 from techoms_core.workers import WorkerPool
-
-#: The setting that names a channel's throughput profile, when its schema has one.
-THROUGHPUT_SETTING = "throughput"
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -149,27 +146,41 @@ def open_context(
     Raises :class:`~techoms_core.settings.SettingsError` listing every problem.
     """
     settings = validate_settings(declaration.settings, config.settings, environ=environ)
-    profile = _profile(declaration, settings)
+    return context_for_settings(
+        declaration,
+        config.name,
+        settings,
+        warehouse=config.warehouse,
+        mappings=mappings,
+        session_options=session_options,
+    )
+
+
+def context_for_settings(
+    declaration: PluginDeclaration,
+    channel: str,
+    settings: ChannelSettings,
+    *,
+    warehouse: str | None = None,
+    mappings: Mappings | None = None,
+    session_options: Mapping[str, Any] | None = None,
+) -> ChannelContext:
+    """Build the context of ``channel`` from settings already validated,
+    such as the :meth:`~techoms_core.settings.SettingsCheck.partial_settings`
+    of a settings form still being filled in."""
+    profile = profile_for(declaration.throughput_profiles, settings)
     secrets = settings.secret_values()
-    logger = channel_logger(config.name, Redactor(secrets))
+    logger = channel_logger(channel, Redactor(secrets))
     options = declaration.wire.session_options(declaration.display_name)
     options.update(session_options or {})
     session = build_session(profile=profile, secrets=secrets, logger=logger, **options)
     return ChannelContext(
-        channel=config.name,
+        channel=channel,
         plugin=declaration,
         settings=settings,
         mappings=mappings or Mappings(),
         http=session,
         log=logger,
         throughput=profile,
-        warehouse=config.warehouse,
+        warehouse=warehouse,
     )
-
-
-def _profile(declaration: PluginDeclaration, settings: ChannelSettings) -> ThroughputProfile:
-    profiles = declaration.throughput_profiles
-    chosen = settings.get(THROUGHPUT_SETTING)
-    if chosen is not None:
-        return profile_named(profiles, str(chosen))
-    return next((p for p in profiles if p.key == "default"), profiles[0])

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         Shipment,
         ShipmentUpdate,
     )
+    from techoms_core.settings import Choice, SettingsField
 
 PROJECT_NAME = "techoms"
 
@@ -93,6 +94,34 @@ def health_check(context: ChannelContext) -> HealthReport:
         authorised), and the latency.
 
     Duty: never raises; every failure is a failed check in the report.
+    """
+
+
+@hookspec(firstresult=True)
+def settings_field_choices(
+    context: ChannelContext, field: SettingsField
+) -> Sequence[Choice] | None:
+    """List the choices of a setting whose choices the WMS holds, such as the
+    warehouses an account may use.
+
+    Sync option: none; a settings form calls it for each field declared with
+    ``choices_from`` once every field named there has a valid value, and again
+    whenever one of them changes (:func:`techoms_core.settings.form.evaluate_form`).
+
+    :param context: a channel context built from the form as it stands: its
+        settings hold the fields named by ``field.choices_from`` (other fields
+        may be ``None``), and the channel may not be saved yet.
+    :param field: the :class:`~techoms_core.settings.SettingsField` asked about.
+    :returns: the field's choices, a sequence of
+        :class:`~techoms_core.settings.Choice` (value as stored, label as shown)
+        in display order; or ``None`` for a field whose choices the plugin does
+        not supply, which the form then offers as a text field.
+
+    Duty: read only and quick, as a person waits for it: a request or two,
+    nothing created or changed in the WMS. Raise the session's error (e.g.
+    :class:`~techoms_core.http.exceptions.InvalidCredentials`) when the WMS
+    refuses: the form shows the field disabled with that message. A plugin
+    without this hook gets a text field for every ``choices_from`` field.
     """
 
 

@@ -7,13 +7,16 @@ around it, and raises :class:`NotSupported` for a hook the plugin lacks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 import pluggy
 
 from techoms_core import rules
+from techoms_core.context import ChannelContext, context_for_settings
+from techoms_core.http import Redactor
+from techoms_core.http.exceptions import ChannelHTTPError
 from techoms_core.models import (
     HealthReport,
     InventoryLevel,
@@ -27,9 +30,8 @@ from techoms_core.models import (
     ShipmentUpdate,
 )
 from techoms_core.options import SYNC_OPTIONS, SyncOption, option_named
-
-if TYPE_CHECKING:
-    from techoms_core.context import ChannelContext
+from techoms_core.settings import ChannelSettings, Choice, SettingsField
+from techoms_core.settings.form import ChoicesSource, ChoicesUnavailable
 
 
 class NotSupported(LookupError):
@@ -82,6 +84,54 @@ class ChannelPlugin:
 
     def health_check(self, context: ChannelContext) -> HealthReport:
         return self._call("health_check", context=context)
+
+    # -- settings form --------------------------------------------------------
+
+    def settings_field_choices(
+        self, context: ChannelContext, field: SettingsField
+    ) -> tuple[Choice, ...] | None:
+        """The WMS's choices for ``field``, or ``None`` when the plugin does
+        not supply them (it lacks the hook, or returns ``None`` for the field).
+        ``TypeError`` naming the plugin when it answers with anything but
+        :class:`~techoms_core.settings.Choice` objects."""
+        if not self.implements("settings_field_choices"):
+            return None
+        answer = self._call("settings_field_choices", context=context, field=field)
+        if answer is None:
+            return None
+        choices = tuple(answer)
+        wrong = [choice for choice in choices if not isinstance(choice, Choice)]
+        if wrong:
+            raise TypeError(
+                f"{self.key}.settings_field_choices for {field.key!r} gave "
+                f"{type(wrong[0]).__name__}, not a Choice"
+            )
+        return choices
+
+    def form_choices(
+        self, channel: str, *, session_options: Mapping[str, Any] | None = None
+    ) -> ChoicesSource | None:
+        """The :data:`~techoms_core.settings.form.ChoicesSource` for this
+        plugin's settings form (pass it to ``evaluate_form``), or ``None`` when
+        the plugin lacks ``settings_field_choices``. Each call opens a context
+        for ``channel`` (saved or not) from the form's settings so far, asks the
+        hook, and closes it; a refusal from the WMS becomes
+        :class:`~techoms_core.settings.form.ChoicesUnavailable` with its
+        message, masked of the form's secrets."""
+        if not self.implements("settings_field_choices"):
+            return None
+
+        def listed(field: SettingsField, settings: ChannelSettings) -> tuple[Choice, ...] | None:
+            with context_for_settings(
+                self.declaration, channel, settings, session_options=session_options
+            ) as context:
+                try:
+                    return self.settings_field_choices(context, field)
+                except ChannelHTTPError as refused:
+                    message = Redactor(settings.secret_values()).text(str(refused))
+                    raise ChoicesUnavailable(message) from None
+
+        return listed
 
     # -- sends ----------------------------------------------------------------
 

@@ -54,8 +54,10 @@ A field may depend on another field's value through :class:`Condition`:
 * ``Condition.hide_when("use_proxy", False)``: the field is hidden while
   ``use_proxy`` is false. A hidden field is not required, and a value given
   for it is dropped on save (it is absent from :class:`ChannelSettings`).
+* ``Condition.show_when("throughput", "custom")``: the reverse, shown only
+  while ``throughput`` is ``custom``.
 * ``Condition.disable_when("mode", "demo")``: shown greyed out; otherwise the
-  same as hidden.
+  same as hidden. ``Condition.enable_when`` is its reverse.
 * ``Condition.cascade_from("region", {"eu": "https://eu.example.com"})``: the
   field takes the cascaded value when the user gave none (a value the user
   gave wins; with no cascade match the default applies). A cascaded value
@@ -65,6 +67,22 @@ A condition reads the other field's final value (after its own conditions,
 cascade and default); a hidden field reads as ``None``. Conditions may not
 depend on a secret field or form a cycle.
 
+Choices the WMS holds
+---------------------
+A ``text`` field declared with ``choices_from=("api_url", "api_key")`` is a
+dropdown whose choices the plugin lists through its ``settings_field_choices``
+hook, read with the fields named there (e.g. Leanafy's warehouses). The form
+keeps it disabled until those fields are valid; without the hook it is a text
+field.
+
+The form
+--------
+:func:`evaluate_form` gives a settings page everything to render after each
+change (:class:`FormState`, one :class:`FieldState` per field): visible,
+enabled, required, choices, value, problems. It runs :func:`check_settings`,
+the validation :func:`validate_settings` runs on save, so the page and the
+save agree.
+
 Reading settings in a plugin
 ----------------------------
 ``settings["throughput"]`` gives the value; ``settings["api_key"].reveal()``
@@ -73,27 +91,43 @@ or disabled is present, as ``None`` when it has no value.
 """
 
 from techoms_core.settings.channel_settings import ChannelSettings
+from techoms_core.settings.conditions import Condition, Effect
 from techoms_core.settings.field_types import FieldType
-from techoms_core.settings.schema import (
-    Choice,
-    Condition,
-    Effect,
-    Section,
-    SettingsField,
-    SettingsSchema,
+from techoms_core.settings.form import (
+    ChoicesSource,
+    ChoicesUnavailable,
+    FieldState,
+    FormState,
+    evaluate_form,
 )
-from techoms_core.settings.validation import SettingsError, SettingsProblem, validate_settings
+from techoms_core.settings.schema import Choice, Section, SettingsField, SettingsSchema
+from techoms_core.settings.validation import (
+    FieldOutcome,
+    SettingsCheck,
+    SettingsError,
+    SettingsProblem,
+    check_settings,
+    validate_settings,
+)
 
 __all__ = [
     "ChannelSettings",
     "Choice",
+    "ChoicesSource",
+    "ChoicesUnavailable",
     "Condition",
     "Effect",
+    "FieldOutcome",
+    "FieldState",
     "FieldType",
+    "FormState",
     "Section",
+    "SettingsCheck",
     "SettingsError",
     "SettingsField",
     "SettingsProblem",
     "SettingsSchema",
+    "check_settings",
+    "evaluate_form",
     "validate_settings",
 ]

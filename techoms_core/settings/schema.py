@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 
 from attrs import field, frozen
 
+from techoms_core.settings.conditions import Condition, Effect, enum_or_raw, same_value
 from techoms_core.settings.field_types import FieldType, InvalidValue, coerce_value
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -25,48 +24,6 @@ class Section(enum.StrEnum):
 
     CHANNEL_SETTINGS = "Channel Settings"
     ADVANCED = "Advanced"
-
-
-class Effect(enum.StrEnum):
-    """What a :class:`Condition` does to the field that carries it.
-
-    ``hide``
-        The field is not shown, not required, and a value given for it is
-        dropped on save.
-    ``disable``
-        The field is shown greyed out; like a hidden field it is not required
-        and a value given for it is dropped on save.
-    ``cascade``
-        The field's value follows the other field's value through
-        :attr:`Condition.values` whenever the user gave no value of their own.
-    """
-
-    HIDE = "hide"
-    DISABLE = "disable"
-    CASCADE = "cascade"
-
-
-def _enum_or_raw(enum_type: type[enum.Enum]):
-    """Convert to ``enum_type`` when possible; leave a bad value for the
-    validator, which reports it with the setting's name."""
-
-    def convert(value):
-        try:
-            return enum_type(value)
-        except ValueError:
-            return value
-
-    return convert
-
-
-def _tuple_of_values(value: object) -> tuple:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise TypeError(f"expected a tuple of values such as ('eu',), got {value!r}")
-    return tuple(value)
-
-
-def _frozen_mapping(value: Mapping) -> Mapping:
-    return MappingProxyType(dict(value))
 
 
 def _non_blank(instance: object, attribute, value: object) -> None:
@@ -83,77 +40,6 @@ class Choice:
     label: str = field(validator=_non_blank)
 
 
-@frozen(kw_only=True)
-class Condition:
-    """A rule tying the field that carries it to another field's value.
-
-    ``field`` is the other field's key. For ``hide`` and ``disable``, ``equals``
-    lists the values of the other field that trigger the effect (``None``
-    matches an empty or hidden field). For
-    ``cascade``, ``values`` maps a value of the other field to this field's
-    value, and every key of ``values`` is a trigger (leave ``equals`` empty).
-    The convenience constructors :meth:`hide_when`, :meth:`disable_when` and
-    :meth:`cascade_from` read better in a declaration.
-    """
-
-    field: str
-    equals: tuple = field(default=(), converter=_tuple_of_values)
-    effect: Effect = field(converter=_enum_or_raw(Effect))
-    values: Mapping = field(
-        factory=dict, converter=_frozen_mapping, hash=False, repr=lambda v: repr(dict(v))
-    )
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.field, str) or not self.field:
-            raise ValueError(f"a condition needs the key of another field, got {self.field!r}")
-        if not isinstance(self.effect, Effect):
-            raise ValueError(
-                f"condition on {self.field!r}: effect {self.effect!r} is not one of "
-                f"{', '.join(Effect)}"
-            )
-        if self.effect is Effect.CASCADE:
-            if not self.values:
-                raise ValueError(f"cascade from {self.field!r} needs values")
-            if self.equals:
-                raise ValueError(
-                    f"cascade from {self.field!r}: the keys of values are the triggers; "
-                    "leave equals empty"
-                )
-        else:
-            if not self.equals:
-                raise ValueError(f"{self.effect} condition on {self.field!r} needs equals")
-            if self.values:
-                raise ValueError(f"{self.effect} condition on {self.field!r} takes no values")
-
-    @classmethod
-    def hide_when(cls, field: str, *equals: object) -> Condition:
-        """Hide the field while ``field`` has one of ``equals``."""
-        return cls(field=field, equals=equals, effect=Effect.HIDE)
-
-    @classmethod
-    def disable_when(cls, field: str, *equals: object) -> Condition:
-        """Disable the field while ``field`` has one of ``equals``."""
-        return cls(field=field, equals=equals, effect=Effect.DISABLE)
-
-    @classmethod
-    def cascade_from(cls, field: str, values: Mapping[object, object]) -> Condition:
-        """Default the field to ``values[<value of field>]``."""
-        return cls(field=field, effect=Effect.CASCADE, values=values)
-
-    def triggers(self) -> tuple:
-        """The values of the other field that set this condition off."""
-        return tuple(self.values) if self.effect is Effect.CASCADE else self.equals
-
-    def applies_to(self, other_value: object) -> bool:
-        """True when the other field's value sets this condition off."""
-        return any(_same_value(other_value, trigger) for trigger in self.triggers())
-
-
-def _same_value(a: object, b: object) -> bool:
-    """Equality that does not confuse ``True`` with ``1``."""
-    return type(a) is type(b) and a == b
-
-
 def _declared_value_problem(settings_field: SettingsField, value: object) -> str | None:
     """Why ``value`` cannot be a declared value (default, trigger or cascade
     value) of ``settings_field``, or ``None``. Declared values must already be
@@ -162,7 +48,7 @@ def _declared_value_problem(settings_field: SettingsField, value: object) -> str
         coerced = coerce_value(settings_field, value)
     except InvalidValue as problem:
         return str(problem)
-    if not _same_value(coerced, value):
+    if not same_value(coerced, value):
         return f"{value!r} must be written as {coerced!r}"
     return None
 
@@ -180,12 +66,20 @@ class SettingsField:
     default outside them, a ``secret`` with a default (it would be shown to
     everyone), ``min``/``max`` on anything but an ``int``, a default or a
     cascade value the field could not take.
+
+    ``choices_from`` makes a ``text`` field a dropdown whose choices the WMS
+    holds: it names the fields (secrets allowed) the plugin's
+    ``settings_field_choices`` hook reads to list them, e.g. Leanafy's
+    warehouses read with the Api Url, Api Key and Api Secret. The form offers
+    the choices once those fields are valid, and keeps the field disabled until
+    then; a plugin without the hook leaves it a text field. Saving checks it as
+    text: the choices are only known to a form that asked the WMS.
     """
 
     key: str
     label: str
-    type: FieldType = field(converter=_enum_or_raw(FieldType))
-    section: Section = field(default=Section.CHANNEL_SETTINGS, converter=_enum_or_raw(Section))
+    type: FieldType = field(converter=enum_or_raw(FieldType))
+    section: Section = field(default=Section.CHANNEL_SETTINGS, converter=enum_or_raw(Section))
     required: bool = False
     default: object = None
     choices: tuple[Choice, ...] = field(default=(), converter=tuple)
@@ -193,6 +87,7 @@ class SettingsField:
     conditions: tuple[Condition, ...] = field(default=(), converter=tuple)
     min: int | None = None
     max: int | None = None
+    choices_from: tuple[str, ...] = field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.key, str) or not KEY_PATTERN.fullmatch(self.key):
@@ -221,7 +116,17 @@ class SettingsField:
 
     def _check_choices(self) -> str | None:
         if self.type is not FieldType.CHOICE:
-            return "only a choice field takes choices" if self.choices else None
+            if self.choices:
+                return "only a choice field takes choices"
+            if self.choices_from and self.type is not FieldType.TEXT:
+                return "only a text field takes choices_from"
+            if not all(isinstance(key, str) for key in self.choices_from):
+                return f"choices_from must list setting keys, not {self.choices_from!r}"
+            if self.key in self.choices_from:
+                return "choices_from cannot name the field itself"
+            return None
+        if self.choices_from:
+            return "choices_from makes a text field a dropdown; a choice field lists its choices"
         if not self.choices:
             return "a choice field needs choices"
         if not all(isinstance(choice, Choice) for choice in self.choices):
@@ -294,6 +199,10 @@ class SettingsSchema:
                 message = _condition_problem(condition, seen.get(condition.field))
                 if message:
                     raise _definition_error(settings_field, message)
+            unknown = [key for key in settings_field.choices_from if key not in seen]
+            if unknown:
+                message = f"choices_from names unknown setting {unknown[0]!r}"
+                raise _definition_error(settings_field, message)
         self.dependency_order()
 
     def field(self, key: str) -> SettingsField:

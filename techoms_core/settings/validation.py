@@ -59,8 +59,75 @@ def validate_settings(
     strings and ``None`` count as not given. Raises :class:`SettingsError`
     listing every problem at once.
     """
+    return check_settings(schema, raw, environ=environ).settings()
+
+
+def check_settings(
+    schema: SettingsSchema,
+    raw: Mapping[str, object],
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> SettingsCheck:
+    """Check ``raw`` against ``schema`` without raising: what each field
+    became, and every problem. :func:`validate_settings` is this followed by
+    :meth:`SettingsCheck.settings`; a settings form reads the per-field
+    outcomes to show the form as it stands."""
     environ = os.environ if environ is None else environ
     return _Validation(schema, raw, environ).run()
+
+
+@frozen
+class FieldOutcome:
+    """What one field became in a :func:`check_settings` run.
+
+    :ivar hidden: a condition hides the field.
+    :ivar disabled: a condition disables the field (it stays shown).
+    :ivar given: the user gave a value (not blank, not ``None``).
+    :ivar value: the value the channel gets: the given, cascaded or default
+        value, or ``None`` (also when the field is hidden, disabled or has a
+        problem).
+    :ivar problems: what is wrong with the field, in the order found.
+    """
+
+    hidden: bool = False
+    disabled: bool = False
+    given: bool = False
+    value: object = None
+    problems: tuple[SettingsProblem, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        """Neither hidden nor disabled: the field is part of the settings."""
+        return not (self.hidden or self.disabled)
+
+
+@frozen
+class SettingsCheck:
+    """The outcome of :func:`check_settings`: per field, and as a whole."""
+
+    outcomes: Mapping[str, FieldOutcome]
+    problems: tuple[SettingsProblem, ...]
+    _values: Mapping[str, object]
+    _stored: Mapping[str, object]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def settings(self) -> ChannelSettings:
+        """The validated settings; :class:`SettingsError` listing every problem."""
+        if self.problems:
+            raise SettingsError(self.problems)
+        return ChannelSettings(values=self._values, stored=self._stored)
+
+    def partial_settings(self) -> ChannelSettings:
+        """The settings of every active field without a problem, whatever is
+        wrong elsewhere; for reading a few fields of a form still being
+        filled in (a field without a value is ``None``)."""
+        return ChannelSettings(
+            values=self._values,
+            stored={key: value for key, value in self._stored.items() if key in self._values},
+        )
 
 
 class _Missing:
@@ -88,9 +155,14 @@ class _Input:
 class _Effects:
     """What a field's conditions decided, given the fields read before it."""
 
-    inactive: bool = False
+    hidden: bool = False
+    disabled: bool = False
     cascaded: object = _MISSING
     uncertain: bool = False
+
+    @property
+    def inactive(self) -> bool:
+        return self.hidden or self.disabled
 
 
 @define
@@ -100,18 +172,19 @@ class _Validation:
     schema: SettingsSchema
     raw: Mapping[str, object]
     environ: Mapping[str, str]
-    problems: dict[str, list[SettingsProblem]] = field(factory=dict)
     settled: dict[str, object] = field(factory=dict)
     values: dict[str, object] = field(factory=dict)
     stored: dict[str, object] = field(factory=dict)
 
-    def run(self) -> ChannelSettings:
-        for settings_field in self.schema.dependency_order():
-            self._settle(settings_field)
+    def run(self) -> SettingsCheck:
+        outcomes = {
+            settings_field.key: self._settle(settings_field)
+            for settings_field in self.schema.dependency_order()
+        }
         problems = [
             problem
             for settings_field in self.schema.fields
-            for problem in self.problems.get(settings_field.key, ())
+            for problem in outcomes[settings_field.key].problems
         ]
         known = {settings_field.key for settings_field in self.schema.fields}
         problems += [
@@ -119,10 +192,10 @@ class _Validation:
             for key in self.raw
             if key not in known
         ]
-        if problems:
-            raise SettingsError(tuple(problems))
         keys = [f.key for f in self.schema.fields if f.key in self.values]
-        return ChannelSettings(
+        return SettingsCheck(
+            outcomes={f.key: outcomes[f.key] for f in self.schema.fields},
+            problems=tuple(problems),
             values={key: self.values[key] for key in keys},
             stored={key: self.stored[key] for key in keys if key in self.stored},
         )
@@ -131,20 +204,20 @@ class _Validation:
         problem = SettingsProblem(settings_field.key, message, settings_field.label)
         self.problems.setdefault(settings_field.key, []).append(problem)
 
-    def _settle(self, settings_field: SettingsField) -> None:
+    def _settle(self, settings_field: SettingsField) -> FieldOutcome:
         """Decide one field's value; record it in ``settled`` unless it is in
         doubt (the field has a problem), so dependents know not to trust it."""
+        key = settings_field.key
         effects = self._effects(settings_field)
         if effects.inactive:
-            self.settled[settings_field.key] = None
-            return
+            self.settled[key] = None
+            return FieldOutcome(hidden=effects.hidden, disabled=effects.disabled)
         try:
-            given = self._read(settings_field, self.raw.get(settings_field.key))
+            given = self._read(settings_field, self.raw.get(key))
         except InvalidValue as problem:
-            self._problem(settings_field, str(problem))
-            return
+            return self._failed(settings_field, str(problem), given=True)
         if given.stored is not _MISSING:
-            self.stored[settings_field.key] = given.stored
+            self.stored[key] = given.stored
         if given.given:
             value = given.value
         elif effects.cascaded is not _MISSING:
@@ -155,26 +228,29 @@ class _Validation:
             value = None
             if settings_field.required and not effects.uncertain:
                 empty = f"; environment variable {given.variable} is empty"
-                self._problem(settings_field, "is required" + (empty if given.variable else ""))
-                return
-        self.values[settings_field.key] = value
-        self.settled[settings_field.key] = value
+                message = "is required" + (empty if given.variable else "")
+                return self._failed(settings_field, message, given=False)
+        self.values[key] = value
+        self.settled[key] = value
+        return FieldOutcome(given=given.given, value=value)
+
+    def _failed(self, settings_field: SettingsField, message: str, *, given: bool) -> FieldOutcome:
+        problem = SettingsProblem(settings_field.key, message, settings_field.label)
+        return FieldOutcome(given=given, problems=(problem,))
 
     def _effects(self, settings_field: SettingsField) -> _Effects:
-        inactive, cascaded, uncertain = False, _MISSING, False
+        hidden, disabled, cascaded, uncertain = False, False, _MISSING, False
         for condition in settings_field.conditions:
             if condition.field not in self.settled:
                 uncertain = True
                 continue
             other = self.settled[condition.field]
-            if not condition.applies_to(other):
-                continue
-            if condition.effect is Effect.CASCADE:
-                if cascaded is _MISSING:
-                    cascaded = condition.values[other]
-            else:
-                inactive = True
-        return _Effects(inactive, cascaded, uncertain)
+            cascades = condition.effect is Effect.CASCADE and condition.applies_to(other)
+            if cascades and cascaded is _MISSING:
+                cascaded = condition.values[other]
+            hidden = hidden or condition.hides(other)
+            disabled = disabled or condition.disables(other)
+        return _Effects(hidden, disabled, cascaded, uncertain)
 
     def _read(self, settings_field: SettingsField, value: object) -> _Input:
         """Resolve ``env:VAR`` and coerce; raise :class:`InvalidValue`."""

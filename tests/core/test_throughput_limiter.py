@@ -15,9 +15,12 @@ from collections.abc import Callable
 import pytest
 from pyrate_limiter import Rate
 
+from techoms_core.context import ChannelConfig, open_context
 from techoms_core.http import RetryPolicy, ServerError, ThroughputLimiter
 from techoms_core.http.limiter import rates_for
-from techoms_core.throughput import ThroughputProfile
+from techoms_core.models import PluginDeclaration
+from techoms_core.settings import FieldType, SettingsField, SettingsSchema
+from techoms_core.throughput import CustomLimits, ThroughputProfile, throughput_settings
 from tests.core.http_server import Answer
 
 pytest_plugins = ("tests.core.fixtures_http",)
@@ -142,3 +145,40 @@ def test_booked_starts_keep_to_every_window_of_the_rate(per_second):
     assert starts == sorted(starts)
     for rate in rates_for(per_second):
         assert most_within(starts, rate.interval / 1000) <= rate.limit
+
+
+CUSTOM_SCHEMA = SettingsSchema(
+    (
+        SettingsField(key="api_url", label="Api Url", type=FieldType.URL, required=True),
+        *throughput_settings(custom=CustomLimits(max_concurrency=8, max_requests_per_second=100)),
+    )
+)
+CUSTOM_DECLARATION = PluginDeclaration(
+    key="customwms", display_name="Custom WMS", version="1", settings=CUSTOM_SCHEMA
+)
+
+
+def test_a_custom_throughput_is_enforced_like_any_profile(wms):
+    wms.default = Answer(delay=0.02)
+    settings = {
+        "api_url": wms.url("/v1"),
+        "throughput": "custom",
+        "concurrent_requests": "3",
+        "requests_per_second": "12",
+    }
+    config = ChannelConfig(name="custom", plugin="customwms", settings=settings)
+    with open_context(CUSTOM_DECLARATION, config) as context:
+        assert (context.throughput.max_concurrency, context.throughput.requests_per_second) == (
+            3,
+            12,
+        )
+
+        def work() -> None:
+            for _ in range(4):
+                context.http.get(wms.url("/v1/items"))
+
+        run_in_threads(6, work)
+
+    assert len(wms.received()) == 24
+    assert wms.max_in_flight == 3
+    assert wms.max_started_within(WINDOW) <= 12

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,console]'
 	touch $(STAMP)
 
 # The whole story on a local Leanafy sandbox (a fresh venv is made first if needed).

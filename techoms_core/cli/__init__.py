@@ -14,6 +14,7 @@ import click
 
 from techoms_core.cli import (
     channels,
+    console,
     demo,
     jobs,
     log,
@@ -58,7 +59,19 @@ def main(ctx: click.Context, db: Path | None) -> None:
     ctx.call_on_close(state.close)
 
 
-for module in (channels, sync, records, review, mapping, jobs, log, plugins, sandbox, demo):
+for module in (
+    channels,
+    sync,
+    records,
+    review,
+    mapping,
+    jobs,
+    log,
+    plugins,
+    sandbox,
+    demo,
+    console,
+):
     module.register(main)
 main.add_command(new_plugin)
 

@@ -159,61 +159,13 @@ class ChannelStore(Database):
         Returns how many rows were added."""
         with self._write() as connection:
             self._require_channel(connection, channel)
-            known = SkuMap(_sku_pairs(connection, channel))
-            existing = {sku_key(system) for system, _ in _sku_pairs(connection, channel)}
-            added = []
-            for system_sku, channel_sku in pairs:
-                known.add(system_sku, channel_sku)  # raises MappingError on a contradiction
-                key = sku_key(system_sku)
-                if key not in existing:
-                    existing.add(key)
-                    added.append((system_sku.strip(), channel_sku.strip()))
-            if added:
-                connection.execute(
-                    insert(schema.sku_mappings),
-                    [
-                        {
-                            "channel": channel,
-                            "system_key": sku_key(system),
-                            "system_sku": system,
-                            "channel_key": sku_key(remote),
-                            "channel_sku": remote,
-                        }
-                        for system, remote in added
-                    ],
-                )
-            return len(added)
+            return add_sku_rows(connection, channel, pairs)
 
     def add_carrier_mappings(self, channel: str, rows: Iterable[CarrierRow]) -> int:
         """Add carrier/service rows, all or none; an identical row is not added twice."""
         with self._write() as connection:
             self._require_channel(connection, channel)
-            present = set(_carrier_rows(connection, channel))
-            added = []
-            for row in rows:
-                if not (row.carrier_channel.strip() and row.carrier_system.strip()):
-                    raise MappingError(
-                        f"carrier mapping {row}: carrier codes are required on both sides"
-                    )
-                if row not in present:
-                    present.add(row)
-                    added.append(row)
-            if added:
-                connection.execute(
-                    insert(schema.carrier_mappings),
-                    [
-                        {
-                            "channel": channel,
-                            "carrier_channel": row.carrier_channel,
-                            "service_channel": row.service_channel,
-                            "carrier_system": row.carrier_system,
-                            "service_system": row.service_system,
-                            "is_primary": row.primary,
-                        }
-                        for row in added
-                    ],
-                )
-            return len(added)
+            return add_carrier_rows(connection, channel, rows)
 
     def set_carrier_policy(self, channel: str, policy: UnmappedPolicy | str) -> None:
         """What an unmapped carrier does: ``warn`` (pass through) or ``error``."""
@@ -234,35 +186,7 @@ class ChannelStore(Database):
         another property raises ``MappingError``; the same row again is ignored."""
         with self._write() as connection:
             self._require_channel(connection, channel)
-            present = {
-                (r.level, r.code.casefold()): r for r in _reference_rows(connection, channel)
-            }
-            added = []
-            for row in rows:
-                known = present.get((row.level, row.code.casefold()))
-                if known is not None:
-                    if known.property != row.property:
-                        raise MappingError(
-                            f"reference {row.code!r} at level {row.level.value} is already "
-                            f"mapped to {known.property!r}"
-                        )
-                    continue
-                present[(row.level, row.code.casefold())] = row
-                added.append(row)
-            if added:
-                connection.execute(
-                    insert(schema.reference_mappings),
-                    [
-                        {
-                            "channel": channel,
-                            "level": row.level.value,
-                            "code": row.code,
-                            "property": row.property,
-                        }
-                        for row in added
-                    ],
-                )
-            return len(added)
+            return add_reference_rows(connection, channel, rows)
 
     def sku_mapping_rows(self, channel: str) -> list[tuple[str, str]]:
         with self._read() as connection:
@@ -278,6 +202,93 @@ class ChannelStore(Database):
         with self._read() as connection:
             self._require_channel(connection, channel)
             return _reference_rows(connection, channel)
+
+
+def add_sku_rows(connection: Connection, channel: str, pairs: Iterable[tuple[str, str]]) -> int:
+    """:meth:`ChannelStore.add_sku_mappings` inside the caller's transaction."""
+    known = SkuMap(_sku_pairs(connection, channel))
+    existing = {sku_key(system) for system, _ in _sku_pairs(connection, channel)}
+    added = []
+    for system_sku, channel_sku in pairs:
+        known.add(system_sku, channel_sku)  # raises MappingError on a contradiction
+        key = sku_key(system_sku)
+        if key not in existing:
+            existing.add(key)
+            added.append((system_sku.strip(), channel_sku.strip()))
+    if added:
+        connection.execute(
+            insert(schema.sku_mappings),
+            [
+                {
+                    "channel": channel,
+                    "system_key": sku_key(system),
+                    "system_sku": system,
+                    "channel_key": sku_key(remote),
+                    "channel_sku": remote,
+                }
+                for system, remote in added
+            ],
+        )
+    return len(added)
+
+
+def add_carrier_rows(connection: Connection, channel: str, rows: Iterable[CarrierRow]) -> int:
+    """:meth:`ChannelStore.add_carrier_mappings` inside the caller's transaction."""
+    present = set(_carrier_rows(connection, channel))
+    added = []
+    for row in rows:
+        if not (row.carrier_channel.strip() and row.carrier_system.strip()):
+            raise MappingError(f"carrier mapping {row}: carrier codes are required on both sides")
+        if row not in present:
+            present.add(row)
+            added.append(row)
+    if added:
+        connection.execute(
+            insert(schema.carrier_mappings),
+            [
+                {
+                    "channel": channel,
+                    "carrier_channel": row.carrier_channel,
+                    "service_channel": row.service_channel,
+                    "carrier_system": row.carrier_system,
+                    "service_system": row.service_system,
+                    "is_primary": row.primary,
+                }
+                for row in added
+            ],
+        )
+    return len(added)
+
+
+def add_reference_rows(connection: Connection, channel: str, rows: Iterable[ReferenceRow]) -> int:
+    """:meth:`ChannelStore.add_reference_mappings` inside the caller's transaction."""
+    present = {(r.level, r.code.casefold()): r for r in _reference_rows(connection, channel)}
+    added = []
+    for row in rows:
+        known = present.get((row.level, row.code.casefold()))
+        if known is not None:
+            if known.property != row.property:
+                raise MappingError(
+                    f"reference {row.code!r} at level {row.level.value} is already "
+                    f"mapped to {known.property!r}"
+                )
+            continue
+        present[(row.level, row.code.casefold())] = row
+        added.append(row)
+    if added:
+        connection.execute(
+            insert(schema.reference_mappings),
+            [
+                {
+                    "channel": channel,
+                    "level": row.level.value,
+                    "code": row.code,
+                    "property": row.property,
+                }
+                for row in added
+            ],
+        )
+    return len(added)
 
 
 def _master_product_source(connection: Connection) -> str:

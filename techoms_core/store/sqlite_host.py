@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from techoms_core.store.browse import RecordBrowser
 from techoms_core.store.channels import ChannelStore
 from techoms_core.store.database import Clock, utc_now
 from techoms_core.store.engine import migrate, sqlite_engine
 from techoms_core.store.locks import LockStore
+from techoms_core.store.mapping_edits import MappingEdits
 from techoms_core.store.paths import default_db_path
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
@@ -20,8 +22,10 @@ from techoms_core.store.views import RecordViews
 
 class SqliteHost(
     ChannelStore,
+    MappingEdits,
     RecordStore,
     RecordViews,
+    RecordBrowser,
     SendStore,
     ReceiveStore,
     ReviewStore,
@@ -36,7 +40,8 @@ class SqliteHost(
     part of the host lives in its own module: account, channels and mappings
     (``channels``), loading records (``records``), display (``views``), sends,
     receives and snapshots, the review queue (``reviews``), the run log, locks
-    and jobs (``schedule``).
+    and jobs (``schedule``), and the console's paged reads (``browse``) and
+    mapping row edits (``mapping_edits``).
 
     ``clock`` returns the current aware UTC time; tests inject one. Use the
     host as a context manager, or call :meth:`close`.

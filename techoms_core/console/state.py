@@ -1,0 +1,58 @@
+"""What every page of the console works with: the host, the plugins, and what
+the console remembers while it runs (syncs in the background, health checks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import define, field, frozen
+
+from plugins.registry import Registry
+from techoms_core.context import ChannelConfig
+from techoms_core.models import HealthReport
+from techoms_core.plugin import ChannelPlugin
+from techoms_core.store import SqliteHost
+
+
+@frozen(kw_only=True)
+class HealthResult:
+    """A health check the console ran: the report (or the error that stopped
+    it) and when."""
+
+    at: dt.datetime
+    report: HealthReport | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and self.report.ok
+
+
+@define
+class ConsoleState:
+    """The console's one host, registry and environment, shared by every request.
+
+    :ivar host: the store the CLI uses too (``--db`` / ``TECHOMS_DB``).
+    :ivar registry: the installed plugins.
+    :ivar environ: where ``env:VAR`` settings are read.
+    :ivar password: the login password.
+    :ivar health: the last health check of each channel since the console started.
+    :ivar runs: the syncs started from the console (see :mod:`.background`).
+    """
+
+    host: SqliteHost
+    registry: Registry
+    environ: Mapping[str, str]
+    password: str
+    health: dict[str, HealthResult] = field(factory=dict)
+    runs: Any = None
+    lock: threading.Lock = field(factory=threading.Lock)
+
+    def channel(self, name: str) -> tuple[ChannelConfig, ChannelPlugin]:
+        """The channel ``name`` and its plugin; ``UnknownChannel`` or
+        ``UnknownPlugin`` when either is missing."""
+        config = self.host.channel(name)
+        return config, self.registry.get(config.plugin)

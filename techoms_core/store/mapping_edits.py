@@ -1,0 +1,99 @@
+"""Changing and removing single mapping rows (the console's mapping tabs).
+
+Adding rows is :class:`~techoms_core.store.channels.ChannelStore`'s job. Here
+each row is addressed by a ``row_id`` (a carrier or reference row's id, a SKU
+row's techOMS SKU key) and a change is one transaction: the old row goes and
+the new one is added under the same rules as any added row, or nothing
+changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from techoms_core.mappings import MappingError
+from techoms_core.store import schema
+from techoms_core.store.channels import add_carrier_rows, add_reference_rows, add_sku_rows
+from techoms_core.store.database import Database
+
+#: Mapping kinds, as the CLI and the console name them.
+MAPPING_KINDS = ("sku", "carrier", "reference")
+
+_TABLES = {
+    "sku": (schema.sku_mappings, "system_key"),
+    "carrier": (schema.carrier_mappings, "id"),
+    "reference": (schema.reference_mappings, "id"),
+}
+
+
+class MappingEdits(Database):
+    """Mapping rows with their ids; change or remove one at a time."""
+
+    def mapping_table(self, channel: str, kind: str) -> list[dict[str, Any]]:
+        """The rows of ``kind`` in display order, each a dict with ``id`` and
+        the columns of the kind's CSV file."""
+        table, id_column = _table(kind)
+        order = table.c.system_key if kind == "sku" else table.c.id
+        with self._read() as connection:
+            self._require_channel(connection, channel)
+            rows = connection.execute(
+                select(table).where(table.c.channel == channel).order_by(order)
+            ).all()
+        return [{"id": str(getattr(row, id_column)), **_columns(kind, row)} for row in rows]
+
+    def remove_mapping(self, channel: str, kind: str, row_id: str) -> None:
+        """Remove one row; ``MappingError`` if it is not there (any more)."""
+        with self._write() as connection:
+            self._require_channel(connection, channel)
+            _delete_row(connection, channel, kind, row_id)
+
+    def replace_mapping(self, channel: str, kind: str, row_id: str, new_row: Any) -> None:
+        """Replace one row by ``new_row`` (a (system, channel) SKU pair, a
+        :class:`CarrierRow` or a :class:`ReferenceRow`), in one transaction.
+        A new row that contradicts another row raises ``MappingError`` and
+        the old row stays."""
+        adders = {"sku": add_sku_rows, "carrier": add_carrier_rows, "reference": add_reference_rows}
+        with self._write() as connection:
+            self._require_channel(connection, channel)
+            _delete_row(connection, channel, kind, row_id)
+            adders[kind](connection, channel, [new_row])
+
+
+def _table(kind: str) -> tuple[Any, str]:
+    try:
+        return _TABLES[kind]
+    except KeyError:
+        raise MappingError(
+            f"mapping kind: {kind!r} is not one of {', '.join(MAPPING_KINDS)}"
+        ) from None
+
+
+def _delete_row(connection: Connection, channel: str, kind: str, row_id: str) -> None:
+    table, id_column = _table(kind)
+    key: Any = row_id
+    if id_column == "id":
+        try:
+            key = int(row_id)
+        except ValueError:
+            raise MappingError(f"{kind} mapping row {row_id!r} does not exist") from None
+    removed = connection.execute(
+        delete(table).where(table.c.channel == channel, table.c[id_column] == key)
+    )
+    if removed.rowcount != 1:
+        raise MappingError(f"{kind} mapping row {row_id!r} does not exist (any more)")
+
+
+def _columns(kind: str, row: Any) -> dict[str, Any]:
+    if kind == "sku":
+        return {"system_sku": row.system_sku, "channel_sku": row.channel_sku}
+    if kind == "carrier":
+        return {
+            "carrier_channel": row.carrier_channel,
+            "service_channel": row.service_channel,
+            "carrier_system": row.carrier_system,
+            "service_system": row.service_system,
+            "primary": "true" if row.is_primary else "false",
+        }
+    return {"level": row.level, "code": row.code, "property": row.property}

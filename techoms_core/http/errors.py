@@ -53,6 +53,7 @@ from techoms_core.http.exceptions import (
     Unreachable,
     ValidationFailed,
 )
+from techoms_core.http.limits import BodyTooLarge, DeadlineExceeded, RedirectRefused
 
 
 class Action(enum.Enum):
@@ -186,6 +187,10 @@ DEFAULT_RULES: tuple[ErrorRule, ...] = (
     ErrorRule(NameResolutionError, RETRY, Unreachable, "Host {host} not found (DNS lookup)."),
     ErrorRule(NewConnectionError, RETRY, Unreachable, "Could not connect to {host}: {reason}."),
     ErrorRule(ConnectTimeout, RETRY, Unreachable, "No connection to {host} in {connect_s} s."),
+    # The answer broke a limit of techoms_core.http.limits. A create may have happened.
+    ErrorRule(BodyTooLarge, FAIL, MalformedResponse, "{service} sent too much: {reason}.", UNKNOWN),
+    ErrorRule(DeadlineExceeded, RETRY, NoResponse, "{service} is too slow: {reason}.", UNKNOWN),
+    ErrorRule(RedirectRefused, FAIL, ClientError, "{service} redirected: {reason}.", UNKNOWN),
     # The request was sent and no complete answer came: a create may have happened.
     ErrorRule(ReadTimeout, RETRY, NoResponse, "No answer from {service} in {read_s} s.", UNKNOWN),
     ErrorRule(ChunkedEncodingError, RETRY, NoResponse, "{service}'s answer was cut off.", UNKNOWN),

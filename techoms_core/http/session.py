@@ -5,6 +5,8 @@ its channel context. It is used like any ``requests.Session``
 (``session.get("items", params={"page": 2})``) and adds, for every request:
 
 - the base URL in front of relative paths, and a (connect, read) timeout;
+- a cap on each answer's decoded size and a deadline for its arrival, and a
+  check of every redirect hop (:mod:`techoms_core.http.limits`);
 - the channel's throughput cap, for every attempt;
 - retries, from the error table, with backoff and ``Retry-After``;
 - an exception from :mod:`techoms_core.http.exceptions` for every failure;
@@ -30,6 +32,12 @@ from techoms_core.http.errors import DEFAULT_ERROR_TABLE, ErrorTable
 from techoms_core.http.exceptions import ChannelHTTPError
 from techoms_core.http.failures import REQUEST_ID_HEADER, Attempt, ErrorParser, FailureClassifier
 from techoms_core.http.limiter import ThroughputLimiter
+from techoms_core.http.limits import (
+    DEADLINE_SECONDS,
+    MAX_BODY_BYTES,
+    AnswerLimits,
+    check_redirect,
+)
 from techoms_core.http.redaction import Redactor, is_sensitive_name
 from techoms_core.http.retry import DEFAULT_RETRY, RetryPolicy
 from techoms_core.http.stats import SessionStats
@@ -83,6 +91,8 @@ class ChannelSession(requests.Session):
         expect_json: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         pool_size: int | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        deadline: float = DEADLINE_SECONDS,
     ) -> None:
         super().__init__()
         self.limiter = limiter
@@ -96,8 +106,12 @@ class ChannelSession(requests.Session):
         self.sleep = sleep
         self.stats = SessionStats()
         guard_wire_log(self.redactor)
+        self.limits = AnswerLimits(max_body_bytes=max_body_bytes, deadline=deadline)
         adapter = ThrottledAdapter(
-            limiter, pool_size=pool_size or limiter.profile.max_concurrency, stats=self.stats
+            limiter,
+            pool_size=pool_size or limiter.profile.max_concurrency,
+            stats=self.stats,
+            limits=self.limits,
         )
         self.mount("https://", adapter)
         self.mount("http://", adapter)
@@ -205,7 +219,7 @@ class ChannelSession(requests.Session):
         if check_json and response.status_code != 204 and attempt.method != "HEAD":
             try:
                 response.json()
-            except ValueError as failure:
+            except (ValueError, RecursionError) as failure:
                 raise self.classifier.for_exception(failure, attempt, response) from None
         return response
 
@@ -260,8 +274,12 @@ class ChannelSession(requests.Session):
         )
 
     def rebuild_auth(self, prepared_request: PreparedRequest, response: requests.Response) -> None:
-        """On a redirect to another host, drop every sensitive header (API keys,
-        tokens), not only ``Authorization`` as ``requests`` does."""
+        """Before each redirect hop: refuse a hop to an address a channel may
+        not use, or a POST sent on to another origin
+        (:func:`~techoms_core.http.limits.check_redirect`); on a hop to another
+        host, drop every sensitive header (API keys, tokens), not only
+        ``Authorization`` as ``requests`` does."""
+        check_redirect(response.request, prepared_request)
         super().rebuild_auth(prepared_request, response)
         if self.should_strip_auth(response.request.url, prepared_request.url):
             for name in [name for name in prepared_request.headers if is_sensitive_name(name)]:
@@ -309,6 +327,8 @@ def build_session(
     service_name: str = "the WMS",
     expect_json: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    deadline: float = DEADLINE_SECONDS,
 ) -> ChannelSession:
     """Build the session a plugin uses to talk to its WMS.
 
@@ -327,6 +347,8 @@ def build_session(
     :param service_name: how messages name the WMS (``"Leanafy"``).
     :param expect_json: treat a success whose body is not JSON as a failure.
     :param sleep: waits between attempts; tests pass a recorder.
+    :param max_body_bytes: the most decoded bytes one answer may hold.
+    :param deadline: seconds one attempt may take, from sending to the body's last byte.
     """
     header_values = dict(headers or {})
     secret_values = [*secrets, *(v for v in header_values.values() if isinstance(v, Secret))]
@@ -348,6 +370,8 @@ def build_session(
         expect_json=expect_json,
         sleep=sleep,
         pool_size=pool_size,
+        max_body_bytes=max_body_bytes,
+        deadline=deadline,
     )
     for name, value in header_values.items():
         session.headers[name] = value.reveal() if isinstance(value, Secret) else value

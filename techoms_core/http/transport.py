@@ -22,6 +22,7 @@ from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
 
 from techoms_core.http.limiter import ThroughputLimiter
+from techoms_core.http.limits import AnswerLimits, read_body
 from techoms_core.http.stats import SessionStats
 
 _NOT_DECODED = object()
@@ -58,11 +59,17 @@ class ThrottledAdapter(HTTPAdapter):
     """
 
     def __init__(
-        self, limiter: ThroughputLimiter, *, pool_size: int, stats: SessionStats | None = None
+        self,
+        limiter: ThroughputLimiter,
+        *,
+        pool_size: int,
+        stats: SessionStats | None = None,
+        limits: AnswerLimits | None = None,
     ) -> None:
         super().__init__(pool_maxsize=pool_size, max_retries=0)
         self.limiter = limiter
         self.stats = stats if stats is not None else SessionStats()
+        self.limits = limits or AnswerLimits()
 
     def build_response(self, req: PreparedRequest, resp: Any) -> Response:
         """``requests``' own response, made a :class:`ChannelResponse`."""
@@ -84,7 +91,9 @@ class ThrottledAdapter(HTTPAdapter):
         """Send ``request`` once the limiter allows it.
 
         Unless the caller streams the answer, its body is read inside the slot
-        too, so a request counts as in flight until it has fully arrived. The
+        too, so a request counts as in flight until it has fully arrived, and
+        within the adapter's :class:`~techoms_core.http.limits.AnswerLimits`
+        (decoded size, and a deadline counted from here). The
         calling thread's CPU time taking the slot is added to
         ``stats.limiter_cpu_seconds`` (releasing it, about a microsecond, is
         left to the send's side).
@@ -92,7 +101,14 @@ class ThrottledAdapter(HTTPAdapter):
         started = time.thread_time()
         with self.limiter.slot():
             self.stats.add_limiter_cpu(time.thread_time() - started)
+            started = time.monotonic()
             response = super().send(request, stream, timeout, verify, cert, proxies)
             if not stream:
-                _ = response.content
+                read_body(response, self.limits, started, _read_timeout(timeout))
             return response
+
+
+def _read_timeout(timeout: Any) -> float | None:
+    if isinstance(timeout, tuple):
+        return timeout[1]
+    return timeout

@@ -32,6 +32,7 @@ from attrs import frozen
 from requests.exceptions import ChunkedEncodingError, ContentDecodingError, RequestException
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import SSLError as Urllib3SSLError
+from urllib3.response import BaseHTTPResponse
 
 from techoms_core.settings.field_types import InvalidValue, check_url
 
@@ -127,6 +128,8 @@ def _read_within(
 def _read_part(raw: Any) -> bytes:
     """One read of at most :data:`READ_SIZE` decoded bytes, with urllib3's
     failures translated as ``requests`` translates them."""
+    if not isinstance(raw, BaseHTTPResponse):  # a replayed answer (cassettes), in memory
+        return raw.read(READ_SIZE)
     try:
         return raw.read1(READ_SIZE, decode_content=True)
     except ProtocolError as error:

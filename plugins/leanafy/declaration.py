@@ -11,8 +11,15 @@ from plugins.leanafy.contract import Arn, Order
 from plugins.leanafy.errors import ERROR_TABLE, SERVICE_NAME, parse_error
 from techoms_core.http.conventions import WireConventions
 from techoms_core.models import Feature, PluginDeclaration, ReferenceLevel
-from techoms_core.settings import Choice, FieldType, Section, SettingsField, SettingsSchema
-from techoms_core.throughput import STANDARD_PROFILES
+from techoms_core.settings import FieldType, Section, SettingsField, SettingsSchema
+from techoms_core.throughput import (
+    CONCURRENCY_SETTING,
+    RATE_SETTING,
+    STANDARD_PROFILES,
+    THROUGHPUT_SETTING,
+    CustomLimits,
+    throughput_settings,
+)
 
 KEY = "leanafy"
 DISPLAY_NAME = "Leanafy"
@@ -24,10 +31,15 @@ class Setting:
     API_URL = "api_url"
     API_KEY = "api_key"
     API_SECRET = "api_secret"
-    THROUGHPUT = "throughput"
+    THROUGHPUT = THROUGHPUT_SETTING
+    CONCURRENT_REQUESTS = CONCURRENCY_SETTING
+    REQUESTS_PER_SECOND = RATE_SETTING
     WAREHOUSE_ID = "warehouse_id"
     SUPPRESS_PII = "suppress_pii"
 
+
+#: The highest cap a channel may set with the Custom throughput: twice High.
+CUSTOM_LIMITS = CustomLimits(max_concurrency=32, max_requests_per_second=240)
 
 SETTINGS = SettingsSchema(
     (
@@ -42,21 +54,19 @@ SETTINGS = SettingsSchema(
         SettingsField(
             key=Setting.API_SECRET, label="Api Secret", type=FieldType.SECRET, required=True
         ),
-        SettingsField(
-            key=Setting.THROUGHPUT,
-            label="Throughput",
-            type=FieldType.CHOICE,
-            choices=tuple(Choice(p.key, p.label) for p in STANDARD_PROFILES),
-            default="default",
-            help="How hard techOMS may drive Leanafy (concurrent requests / requests per "
-            "second): Low 2 / 5, Default 8 / 40, High 16 / 120.",
+        *throughput_settings(
+            STANDARD_PROFILES,
+            custom=CUSTOM_LIMITS,
+            help="How hard techOMS may drive Leanafy.",
         ),
         SettingsField(
             key=Setting.WAREHOUSE_ID,
-            label="Leanafy warehouse id",
+            label="Leanafy warehouse",
             type=FieldType.TEXT,
-            help="The Leanafy warehouse this channel serves (24 hex digits). Leave empty "
-            "when the Leanafy account has one warehouse.",
+            choices_from=(Setting.API_URL, Setting.API_KEY, Setting.API_SECRET),
+            help="The Leanafy warehouse this channel serves, chosen from the account's "
+            "warehouses once the Api Url, Api Key and Api Secret are valid (its id, 24 hex "
+            "digits). Leave empty when the Leanafy account has one warehouse.",
         ),
         SettingsField(
             key=Setting.SUPPRESS_PII,

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from plugins.leanafy import health, inventory
+from plugins.leanafy import health, inventory, warehouses
 from plugins.leanafy import products as product_flow
 from plugins.leanafy import receipts as receipt_flow
 from plugins.leanafy import shipments as shipment_flow
 from plugins.leanafy.client import LeanafyClient
-from plugins.leanafy.declaration import DECLARATION
+from plugins.leanafy.declaration import DECLARATION, Setting
 from techoms_core import hookimpl
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Shipment,
         ShipmentUpdate,
     )
+    from techoms_core.settings import Choice, SettingsField
 
 
 @hookimpl
@@ -46,6 +47,16 @@ def channel_declaration() -> PluginDeclaration:
 def health_check(context: ChannelContext) -> HealthReport:
     """Credentials, ``/v1/me`` and the configured warehouse; never raises."""
     return health.check(context)
+
+
+@hookimpl
+def settings_field_choices(
+    context: ChannelContext, field: SettingsField
+) -> Sequence[Choice] | None:
+    """The account's warehouses (``GET /v1/me``) for the Leanafy warehouse."""
+    if field.key == Setting.WAREHOUSE_ID:
+        return warehouses.choices(context)
+    return None
 
 
 @hookimpl

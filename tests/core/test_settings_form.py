@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from techoms_core import hookimpl
+from techoms_core.context import context_for_settings
 from techoms_core.secrets import MASK, Secret
 from techoms_core.settings import (
     Choice,
@@ -17,7 +19,9 @@ from techoms_core.settings import (
     validate_settings,
 )
 from techoms_core.settings.form import ChoicesUnavailable, evaluate_form
+from techoms_core.testing import registry_with
 from techoms_core.throughput import CustomLimits, throughput_settings
+from tests.core.channel_plugins import make_plugin
 
 SCHEMA = SettingsSchema(
     (
@@ -201,3 +205,22 @@ def test_choices_from_is_checked_when_declared():
         )
     with pytest.raises(ValueError, match="only a text field takes choices_from"):
         SettingsField(key="a", label="A", type=FieldType.INT, choices_from=("b",))
+
+
+def test_a_plugin_without_the_choices_hook_gets_a_text_field():
+    plugin = registry_with(make_plugin("plainwms", settings=SCHEMA)).get("plainwms")
+    assert plugin.form_choices("new") is None
+    form = evaluate_form(SCHEMA, {**VALID, "depot": "d9"}, choices=plugin.form_choices("new"))
+    assert form["depot"].enabled and form["depot"].choices is None and form.ok
+
+
+def test_a_plugin_answering_with_anything_but_choices_is_named():
+    module = make_plugin("oddwms", settings=SCHEMA)
+    module.settings_field_choices = hookimpl(lambda context, field: ["d1"])
+    plugin = registry_with(module).get("oddwms")
+    form = evaluate_form(SCHEMA, VALID, choices=plugin.form_choices("new"))
+    assert form["depot"].note == "could not list the choices (TypeError)"
+    with pytest.raises(TypeError, match=r"oddwms\.settings_field_choices for 'depot' gave str"):
+        settings = validate_settings(SCHEMA, VALID)
+        with context_for_settings(plugin.declaration, "new", settings) as context:
+            plugin.settings_field_choices(context, SCHEMA.field("depot"))

@@ -43,6 +43,8 @@ DEFECTS = {
     "logs_secret": "logs the API key through its own logger",
     "inventory_feature_without_hook": "declares inventory sync without receive_inventory",
     "snapshot_repeats": "lists a SKU twice in one inventory snapshot",
+    "choices_as_dicts": "lists a field's choices as dicts instead of Choice objects",
+    "choices_hide_refusal": "turns the WMS's refusal of a choices request into another error",
 }
 
 SETTINGS = SettingsSchema(
@@ -55,6 +57,12 @@ SETTINGS = SettingsSchema(
             type=FieldType.CHOICE,
             choices=(Choice("low", "Low"), Choice("default", "Default"), Choice("high", "High")),
             default="default",
+        ),
+        SettingsField(
+            key="depot",
+            label="Depot",
+            type=FieldType.TEXT,
+            choices_from=("api_url", "api_key"),
         ),
     )
 )
@@ -95,6 +103,9 @@ def make_reference_plugin(*defects: str) -> types.ModuleType:
     plugin.receive_receipts = hookimpl(
         lambda context, cursor: receive(context, "closed", cursor, has, _receipt_update)
     )
+    plugin.settings_field_choices = hookimpl(
+        lambda context, field: depot_choices(context, field, has)
+    )
     if not has("inventory_feature_without_hook"):
         plugin.receive_inventory = hookimpl(lambda context: inventory(context, has))
     return plugin
@@ -125,6 +136,20 @@ def health(context: Any, has) -> HealthReport:
             raise
         check = HealthCheck(name="reachable", ok=False, message=str(error))
     return HealthReport(checks=(check,), latency_ms=(time.monotonic() - started) * 1000)
+
+
+def depot_choices(context: Any, field: SettingsField, has) -> list[Any] | None:
+    if field.key != "depot":
+        return None
+    try:
+        depots = Client(context).get("depots")["depots"]
+    except ChannelHTTPError as error:
+        if has("choices_hide_refusal"):
+            raise RuntimeError("no depots") from error
+        raise
+    if has("choices_as_dicts"):
+        return [{"value": depot["id"], "label": depot["name"]} for depot in depots]
+    return [Choice(depot["id"], depot["name"]) for depot in depots]
 
 
 def send_all(context: Any, kind: str, records: Sequence[Any], has) -> Iterator[RecordResult]:

@@ -24,6 +24,8 @@ API_KEY = "reference-key-5e1f0c"
 #: The WMS refuses to create an item of this name.
 REFUSED_NAME = "REFUSE ME"
 KNOWN_SKUS = ("REF-1", "REF-2")
+#: The depots the account may ship from: (id, name).
+DEPOTS = (("dep-north", "North"), ("dep-south", "South"))
 PAGE_LIMIT = 2
 FEEDS = {"shipped": "receive-shipments", "closed": "receive-receipts", "catalog": "import-products"}
 
@@ -63,7 +65,12 @@ class ReferenceWms:
     # -- the suite's questions ------------------------------------------------
 
     def channel_settings(self) -> dict[str, Any]:
-        return {"api_url": self.url, "api_key": API_KEY, "throughput": "high"}
+        return {
+            "api_url": self.url,
+            "api_key": API_KEY,
+            "throughput": "high",
+            "depot": DEPOTS[1][0],
+        }
 
     def created_count(self) -> int:
         return self.created
@@ -148,6 +155,8 @@ def _handler(wms: ReferenceWms) -> type[BaseHTTPRequestHandler]:
             kind = url.path.strip("/")
             if kind == "ping":
                 self._answer(200, {"ok": True})
+            elif kind == "depots":
+                self._answer(200, {"depots": [{"id": i, "name": n} for i, n in DEPOTS]})
             elif kind in ("items", "orders", "receipts"):
                 self._answer(200, {"records": wms.find(kind, query.get("reference", ""))})
             elif kind in FEEDS:

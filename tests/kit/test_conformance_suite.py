@@ -74,6 +74,12 @@ def test_a_correct_plugin_passes_the_whole_suite(pytester: pytest.Pytester) -> N
         ("logs_secret", "logs_or_results", "test_no_secret_in_logs_or_results"),
         ("inventory_feature_without_hook", "features", "test_features_agree_with_the_hooks"),
         ("snapshot_repeats", "snapshot", "test_inventory_snapshot_lists_each_sku_once"),
+        ("choices_as_dicts", "choices", "test_listed_choices_are_choices"),
+        (
+            "choices_hide_refusal",
+            "choices",
+            "test_refused_choices_reach_the_form_as_the_wms_message",
+        ),
     ],
 )
 def test_the_suite_catches(pytester: pytest.Pytester, defect: str, select: str, caught: str):

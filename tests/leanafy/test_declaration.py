@@ -74,14 +74,17 @@ def test_settings_defaults_and_sections():
         "api_key",
         "api_secret",
         "throughput",
+        "concurrent_requests",
+        "requests_per_second",
         "warehouse_id",
         "suppress_pii",
     ]
+    assert "concurrent_requests" not in settings and "requests_per_second" not in settings
     assert DECLARATION.settings.field("suppress_pii").section == "Advanced"
     assert DECLARATION.settings.secret_keys() == ("api_key", "api_secret")
     labels = {f.key: f.label for f in DECLARATION.settings.fields}
     assert labels["api_url"] == "Api Url"
-    assert labels["warehouse_id"] == "Leanafy warehouse id"
+    assert labels["warehouse_id"] == "Leanafy warehouse"
 
 
 def test_settings_name_every_problem_at_once():
@@ -93,9 +96,23 @@ def test_settings_name_every_problem_at_once():
 
 def test_throughput_choices():
     choices = [c.value for c in DECLARATION.settings.field("throughput").choices]
-    assert choices == ["low", "default", "high"]
+    assert choices == ["low", "default", "high", "custom"]
     with pytest.raises(SettingsError, match="throughput"):
         validate_settings(DECLARATION.settings, {**SETTINGS, "throughput": "turbo"})
+
+
+def test_a_custom_throughput_needs_both_limits_within_leanafys_bounds():
+    with pytest.raises(SettingsError) as caught:
+        validate_settings(
+            DECLARATION.settings, {**SETTINGS, "throughput": "custom", "concurrent_requests": "33"}
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        "concurrent_requests (Concurrent requests): must be at most 32, not 33",
+        "requests_per_second (Requests per second): is required",
+    ]
+    custom = {**SETTINGS, "throughput": "custom", "concurrent_requests": "4"}
+    settings = validate_settings(DECLARATION.settings, {**custom, "requests_per_second": "9"})
+    assert (settings["concurrent_requests"], settings["requests_per_second"]) == (4, 9)
 
 
 def test_features_export_fields_and_reference_properties():

@@ -24,6 +24,9 @@ What it checks, for any plugin (each check is one test you can read):
   needs ``send_shipments``; PO reference mapping needs ``send_receipts``...);
 * the sample settings validate; missing settings are all named at once;
   secrets are :class:`~techoms_core.secrets.Secret` and masked in reprs;
+* ``settings_field_choices`` lists :class:`~techoms_core.settings.Choice`
+  objects (the sample settings' value among them), and when the WMS refuses
+  the credentials the form shows the field disabled with the WMS's message;
 * every send returns exactly one result per record, keyed by the record's
   key; a refused record fails alone; sending the same batch again creates
   nothing new; losing the answers to the creates and sending again creates
@@ -47,6 +50,7 @@ from typing import Any
 
 from techoms_core.testing.conformance.base import CREATE_OPTIONS, ConformanceBase
 from techoms_core.testing.conformance.declaration import DeclarationChecks
+from techoms_core.testing.conformance.form import FormChecks
 from techoms_core.testing.conformance.health import HealthChecks
 from techoms_core.testing.conformance.leaks import LeakChecks
 from techoms_core.testing.conformance.receives import ReceiveChecks
@@ -55,7 +59,13 @@ from techoms_core.testing.conformance.settings import SettingsChecks
 
 
 class ChannelConformance(
-    DeclarationChecks, SettingsChecks, HealthChecks, SendChecks, ReceiveChecks, LeakChecks
+    DeclarationChecks,
+    SettingsChecks,
+    FormChecks,
+    HealthChecks,
+    SendChecks,
+    ReceiveChecks,
+    LeakChecks,
 ):
     """Subclass me as ``Test...`` and set ``plugin`` (and ``wms_double``): the
     whole suite then runs for your plugin. See :class:`ConformanceBase` for

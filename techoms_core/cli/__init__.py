@@ -23,6 +23,7 @@ from techoms_core.cli import (
     records,
     review,
     sandbox,
+    secret_key,
     sync,
 )
 from techoms_core.cli.app import CliState, TechomsGroup
@@ -61,6 +62,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 for module in (
     channels,
+    secret_key,
     sync,
     records,
     review,

@@ -8,6 +8,7 @@ their own registry or host through ``CliRunner.invoke(main, obj=CliState(...))``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 from collections.abc import Mapping
@@ -29,6 +30,8 @@ from techoms_core.secrets import Secret
 from techoms_core.settings import SettingsError
 from techoms_core.settings.validation import ENV_PREFIX
 from techoms_core.store import SqliteHost, open_host
+from techoms_core.store.sealing import is_plaintext_secret
+from techoms_core.store.secret_key import SecretKeyError
 
 #: Set to 1 to print the traceback of an unexpected error (secrets still masked).
 DEBUG_ENV_VAR = "TECHOMS_DEBUG"
@@ -104,11 +107,22 @@ class CliState:
 
     def _remember_every_channel_secret(self) -> None:
         """Mask every channel's secrets in all output, so that even a secret a
-        plugin let slip into a stored message (the run log) is never shown."""
+        plugin let slip into a stored message (the run log) is never shown.
+
+        A secret stored in plain text (by a version that did not encrypt them)
+        is encrypted here, the first time any command opens the database."""
         assert self._host is not None
         for config in self._host.channels():
-            if config.plugin in self.registry:
-                self.remember_secrets(self.registry.get(config.plugin), config.settings)
+            if config.plugin not in self.registry:
+                continue
+            plugin = self.registry.get(config.plugin)
+            secret_keys = plugin.declaration.settings.secret_keys()
+            if any(is_plaintext_secret(config.settings.get(key)) for key in secret_keys):
+                self._host.seal_plaintext_secrets(config.name, secret_keys)
+                config = self._host.channel(config.name)
+            # A secret no key opens cannot be printed either; it is named where used.
+            with contextlib.suppress(SecretKeyError):
+                self.remember_secrets(plugin, config.settings)
 
     def close(self) -> None:
         if self._host is not None and self._owns_host:

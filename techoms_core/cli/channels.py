@@ -18,6 +18,7 @@ from rich.text import Text
 
 from techoms_core.cli.app import CliState, pass_state
 from techoms_core.cli.output import plain
+from techoms_core.cli.secret_input import read_asked_values
 from techoms_core.context import ChannelConfig, open_context
 from techoms_core.menu import TECHOMS, passes_gate, sync_menu
 from techoms_core.plugin import ChannelPlugin
@@ -113,7 +114,8 @@ def channel() -> None:
     "assignments",
     multiple=True,
     metavar="FIELD=VALUE",
-    help="A setting; repeat for each. VALUE may be env:VAR to read VAR when used.",
+    help="A setting; repeat for each. VALUE may be env:VAR to read VAR when used, "
+    "or - to type it at a (hidden) prompt or read it from stdin.",
 )
 @click.option("--warehouse", help="The techOMS warehouse this channel serves.")
 @click.option("--disabled", is_flag=True, help="Add the channel switched off.")
@@ -128,18 +130,21 @@ def channel_add(
 ) -> None:
     """Add channel NAME served by plugin KEY, validating its settings.
 
-    Example (Leanafy; secrets read from the environment, never stored):
+    Example (Leanafy; the key read from the environment whenever the channel
+    is used, the secret typed at a hidden prompt and stored encrypted):
 
     \b
       techoms channel add leanafy-east --plugin leanafy \\
         --set api_url=https://nova-sandbox.leanafywms.com \\
-        --set api_key=env:LEANAFY_API_KEY --set api_secret=env:LEANAFY_API_SECRET
+        --set api_key=env:LEANAFY_API_KEY --set api_secret=-
 
     Every problem with the settings is reported at once and nothing is saved.
     ``techoms channel show NAME`` lists the fields a plugin takes.
     """
     plugin = state.registry.get(plugin_key)
     raw, malformed = parse_assignments(assignments)
+    raw, unread = read_asked_values(plugin, raw, state.out)
+    malformed += unread
     state.remember_secrets(plugin, raw)
     settings = validated_settings(state, plugin, raw, malformed)
     config = ChannelConfig(
@@ -271,12 +276,15 @@ def channel_set(
 ) -> None:
     """Change settings of channel NAME: ``techoms channel set NAME throughput=low``.
 
-    Only the fields named change; ``field=`` (empty) clears one. The result is
-    validated as a whole and every problem reported at once; nothing is saved
-    unless all is well.
+    Only the fields named change; ``field=`` (empty) clears one, ``field=-``
+    asks for the value (a hidden prompt for secrets, or one line of stdin).
+    The result is validated as a whole and every problem reported at once;
+    nothing is saved unless all is well.
     """
     config, plugin = state.channel(name)
     changes, malformed = parse_assignments(assignments)
+    changes, unread = read_asked_values(plugin, changes, state.out)
+    malformed += unread
     state.remember_secrets(plugin, changes)
     merged = {**config.settings, **changes}
     settings = validated_settings(state, plugin, merged, malformed)

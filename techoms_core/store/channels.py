@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -21,15 +22,34 @@ from techoms_core.mappings import (
 )
 from techoms_core.menu import TECHOMS
 from techoms_core.models import sku_key
+from techoms_core.secrets import Secret
 from techoms_core.store import codec, schema
 from techoms_core.store.database import Database
 from techoms_core.store.problems import StoreError
+from techoms_core.store.sealing import (
+    is_plaintext_secret,
+    open_settings,
+    reseal_settings,
+    seal_settings,
+)
+from techoms_core.store.secret_key import SecretKeys
 
 _UNSET: Any = object()
 
 
 class ChannelStore(Database):
-    """Account, channels and mappings of the SQLite host."""
+    """Account, channels and mappings of the SQLite host.
+
+    Literal secrets in channel settings are stored encrypted with ``_keys``
+    (:mod:`techoms_core.store.sealing`); ``env:VAR`` references as they are.
+    """
+
+    _keys: SecretKeys
+
+    @property
+    def secret_keys(self) -> SecretKeys:
+        """The key(s) the channel secrets are encrypted with."""
+        return self._keys
 
     # -- account ---------------------------------------------------------------
 
@@ -61,8 +81,8 @@ class ChannelStore(Database):
         """Store a new channel; settings are stored as given.
 
         Pass ``ChannelSettings.raw_for_storage()`` as settings: ``env:VAR`` stays
-        a reference, and a literal secret is stored as typed (never printed by
-        the store). Raises :class:`~techoms_core.host.ChannelExists`.
+        a reference, and a literal secret (a :class:`~techoms_core.secrets.Secret`)
+        is stored encrypted. Raises :class:`~techoms_core.host.ChannelExists`.
         """
         name = config.name.strip()
         if not name:
@@ -75,7 +95,7 @@ class ChannelStore(Database):
                 insert(schema.channels).values(
                     name=name,
                     plugin=config.plugin,
-                    settings=codec.dumps(dict(config.settings)),
+                    settings=codec.dumps(seal_settings(config.settings, self._keys)),
                     warehouse=config.warehouse,
                     enabled=config.enabled,
                     carrier_policy=UnmappedPolicy.WARN.value,
@@ -96,7 +116,7 @@ class ChannelStore(Database):
         another channel serves. Returns the new configuration."""
         values: dict[str, Any] = {}
         if settings is not None:
-            values["settings"] = codec.dumps(dict(settings))
+            values["settings"] = codec.dumps(seal_settings(settings, self._keys))
         if warehouse is not _UNSET:
             values["warehouse"] = (warehouse or "").strip() or None
         if enabled is not None:
@@ -108,7 +128,7 @@ class ChannelStore(Database):
                 connection.execute(
                     update(schema.channels).where(schema.channels.c.name == name).values(values)
                 )
-            return _config(_channel_row(connection, name))
+            return self._config(_channel_row(connection, name))
 
     def delete_channel(self, name: str) -> None:
         """Delete a channel with its mappings, cursors, jobs, staging and product
@@ -128,14 +148,78 @@ class ChannelStore(Database):
             row = _channel_row(connection, name)
         if row is None:
             raise UnknownChannel(name)
-        return _config(row)
+        return self._config(row)
 
     def channels(self) -> list[ChannelConfig]:
         with self._read() as connection:
             rows = connection.execute(
                 select(schema.channels).order_by(schema.channels.c.name)
             ).all()
-        return [_config(row) for row in rows]
+        return [self._config(row) for row in rows]
+
+    def seal_plaintext_secrets(self, name: str, secret_keys: Iterable[str]) -> int:
+        """Encrypt the literal values of ``secret_keys`` that channel ``name``
+        holds in plain text (a database from before secrets were encrypted).
+        Returns how many were sealed; writes nothing when there are none."""
+        with self._scrubbing_write() as connection:
+            self._require_channel(connection, name)
+            settings = codec.loads(_channel_row(connection, name).settings)
+            plain = [key for key in secret_keys if is_plaintext_secret(settings.get(key))]
+            if plain:
+                for key in plain:
+                    settings[key] = Secret(settings[key])
+                connection.execute(
+                    update(schema.channels)
+                    .where(schema.channels.c.name == name)
+                    .values(settings=codec.dumps(seal_settings(settings, self._keys)))
+                )
+            return len(plain)
+
+    def reseal_secrets(self) -> int:
+        """Encrypt every stored secret again with the first key (after a new key
+        was put first), all channels in one transaction. Returns how many
+        channels were rewritten."""
+        with self._scrubbing_write() as connection:
+            rows = connection.execute(select(schema.channels.c.name, schema.channels.c.settings))
+            changed = 0
+            for row in rows.all():
+                settings = codec.loads(row.settings)
+                resealed = reseal_settings(settings, self._keys)
+                if resealed != settings:
+                    changed += 1
+                    connection.execute(
+                        update(schema.channels)
+                        .where(schema.channels.c.name == row.name)
+                        .values(settings=codec.dumps(resealed))
+                    )
+            return changed
+
+    @contextmanager
+    def _scrubbing_write(self) -> Iterator[Connection]:
+        """A write transaction whose replaced values leave no copy in the file:
+        SQLite zeroes what it frees, and the WAL is checkpointed and truncated."""
+        with self._engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # outside a transaction, which the driver's own calls are
+                driver.execute("PRAGMA secure_delete=ON")
+            try:
+                with connection.begin():
+                    yield connection
+            finally:
+                if sqlite:
+                    driver.execute("PRAGMA secure_delete=OFF")
+            if sqlite:
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _config(self, row: Any) -> ChannelConfig:
+        return ChannelConfig(
+            name=row.name,
+            plugin=row.plugin,
+            settings=open_settings(codec.loads(row.settings), self._keys),
+            warehouse=row.warehouse,
+            enabled=bool(row.enabled),
+        )
 
     # -- mappings --------------------------------------------------------------
 
@@ -315,16 +399,6 @@ def _refuse_served_warehouse(connection: Connection, name: str, warehouse: str |
 
 def _channel_row(connection: Connection, name: str) -> Any:
     return connection.execute(select(schema.channels).where(schema.channels.c.name == name)).first()
-
-
-def _config(row: Any) -> ChannelConfig:
-    return ChannelConfig(
-        name=row.name,
-        plugin=row.plugin,
-        settings=codec.loads(row.settings),
-        warehouse=row.warehouse,
-        enabled=bool(row.enabled),
-    )
 
 
 def _sku_pairs(connection: Connection, channel: str) -> list[tuple[str, str]]:

@@ -36,9 +36,9 @@ def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Secret):
-        # Channel settings are stored as the user gave them (spec: a literal
-        # secret is stored as given); only display paths mask it.
-        return value.reveal()
+        # Secrets are encrypted before they reach a document (store.sealing);
+        # one arriving here would be written in plain text.
+        raise TypeError("a secret must be sealed before it is stored")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(f"cannot store a {type(value).__name__}")

@@ -22,3 +22,13 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     if named:
         return Path(named).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (an existing
+    file keeps its mode). SQLite then opens it as a new database."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return  # there already, or SQLite names the missing directory itself
+    os.close(descriptor)

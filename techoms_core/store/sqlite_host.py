@@ -10,12 +10,13 @@ from techoms_core.store.database import Clock, utc_now
 from techoms_core.store.engine import migrate, sqlite_engine
 from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
-from techoms_core.store.paths import default_db_path
+from techoms_core.store.paths import create_private_file, default_db_path
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
 from techoms_core.store.reviews import ReviewStore
 from techoms_core.store.runlog import RunLogStore
 from techoms_core.store.schedule import JobStore
+from techoms_core.store.secret_key import SecretKeys
 from techoms_core.store.sends import SendStore
 from techoms_core.store.views import RecordViews
 
@@ -43,15 +44,28 @@ class SqliteHost(
     and jobs (``schedule``), and the console's paged reads (``browse``) and
     mapping row edits (``mapping_edits``).
 
+    A new database file is created readable by its owner only (0600; SQLite
+    gives its WAL and shared-memory files the same mode). Literal secrets in
+    channel settings are encrypted with ``secret_keys``, by default the key of
+    ``$TECHOMS_SECRET_KEY`` or the key file
+    (:mod:`techoms_core.store.secret_key`).
+
     ``clock`` returns the current aware UTC time; tests inject one. Use the
     host as a context manager, or call :meth:`close`.
     """
 
     def __init__(
-        self, path: str | Path, *, busy_timeout: float = 30.0, clock: Clock | None = None
+        self,
+        path: str | Path,
+        *,
+        busy_timeout: float = 30.0,
+        clock: Clock | None = None,
+        secret_keys: SecretKeys | None = None,
     ) -> None:
         self.path = Path(path)
         self._clock = clock or utc_now
+        self._keys = secret_keys or SecretKeys.from_environment()
+        create_private_file(self.path)
         self._engine = sqlite_engine(self.path, busy_timeout=busy_timeout)
         try:
             migrate(self._engine)
@@ -75,7 +89,7 @@ class SqliteHost(
 
 def open_host(path: str | Path | None = None, **options) -> SqliteHost:
     """Open the host database at ``path``, else ``$TECHOMS_DB``, else the
-    default in the user's data directory (its directory is created)."""
+    default in the user's data directory (a directory it creates is 0700)."""
     chosen = Path(path).expanduser() if path else default_db_path()
-    chosen.parent.mkdir(parents=True, exist_ok=True)
+    chosen.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return SqliteHost(chosen, **options)

@@ -15,7 +15,7 @@ def test_channel_settings_are_stored_as_given(host):
     config = samples.channel(api_key="env:LEANAFY_KEY", api_secret=Secret("s3cret"))
     host.add_channel(config)
     stored = host.channel("wms")
-    assert stored.settings == {"api_key": "env:LEANAFY_KEY", "api_secret": "s3cret"}
+    assert stored.settings == {"api_key": "env:LEANAFY_KEY", "api_secret": Secret("s3cret")}
     assert stored.warehouse == "MAIN" and stored.enabled
     with pytest.raises(ChannelExists):
         host.add_channel(config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,15 @@ def test_a_state_file_survives_a_restart(tmp_path, order_body):
     assert later["code"] == created["code"] + 1
     assert later["updated_at"] > again["updated_at"]
     assert json.loads(state_file.read_text())["format"] == "leanafy-sandbox/1"
+
+
+def test_the_state_file_holding_the_credentials_is_private(tmp_path):
+    state_file = tmp_path / "sandbox.json"
+    (tmp_path / "sandbox.json.tmp").write_text("left over")  # made 0644 by a crash
+    with SandboxServer(state_path=state_file, api_key="k1", api_secret="s1"):
+        pass
+    assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
+    assert "s1" in state_file.read_text()
 
 
 def test_given_credentials_replace_stored_ones(tmp_path):

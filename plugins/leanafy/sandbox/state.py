@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from .models import (
@@ -214,9 +215,12 @@ class SandboxState:
 
     @staticmethod
     def write_document(document: dict[str, Any], path: str | os.PathLike[str]) -> None:
-        """Write a :meth:`to_document` document to ``path`` atomically."""
+        """Write a :meth:`to_document` document to ``path`` atomically, readable
+        by its owner only (0600): it holds the sandbox's credentials."""
         temporary = f"{os.fspath(path)}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
+        Path(temporary).unlink(missing_ok=True)  # a leftover keeps its mode; start anew
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(descriptor, "w", encoding="utf-8") as handle:
             json.dump(document, handle, separators=(",", ":"))
         os.replace(temporary, path)
 

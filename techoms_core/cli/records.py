@@ -17,9 +17,12 @@ from rich.text import Text
 
 from techoms_core.cli.app import CliState, pass_state
 from techoms_core.cli.output import plain
+from techoms_core.cli.tables import fitted
+from techoms_core.host import ReceiptStatus, ShipmentStatus
 from techoms_core.loading import FORMATS, LoadError, read_load_file
 from techoms_core.reviews import ReviewItem, ReviewStatus
 from techoms_core.store import LoadConflict
+from techoms_core.store.views import RowFilter
 
 SHOW_KINDS = ("products", "shipments", "receipts", "inventory")
 _SINGULAR = {"products": "product", "shipments": "shipment", "receipts": "receipt"}
@@ -99,14 +102,38 @@ def _conflict_line(kind: str, problem: Any) -> str:
     )
 
 
+#: Records ``show`` prints when ``--limit`` is not given (``--json`` prints all).
+SHOWN = 50
+_STATUSES = {
+    "shipments": [status.value for status in ShipmentStatus],
+    "receipts": [status.value for status in ReceiptStatus],
+}
+
+
 @click.command("show")
 @click.argument("kind", type=click.Choice(SHOW_KINDS))
 @click.option(
     "--json", "as_json", is_flag=True, help="Print a JSON array (the load format + states)."
 )
 @click.option("--warehouse", help="Inventory: only this warehouse.")
+@click.option("--sku", help="Only this SKU, or SKUs like a pattern (* any characters).")
+@click.option("--number", help="Shipments, receipts: only this number, or a pattern.")
+@click.option("--status", help="Shipments, receipts: only this status.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help=f"How many records [default: {SHOWN}; with --json all]; 0 for all.",
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many records.")
 @pass_state
-def show(state: CliState, kind: str, as_json: bool, warehouse: str | None) -> None:
+def show(
+    state: CliState,
+    kind: str,
+    as_json: bool,
+    warehouse: str | None,
+    limit: int | None,
+    **filters: Any,
+) -> None:
     """Show the products, shipments, receipts or inventory techOMS holds.
 
     Shipments show their status (ready, sent, shipped, cancelled), packages
@@ -114,16 +141,19 @@ def show(state: CliState, kind: str, as_json: bool, warehouse: str | None) -> No
     receipts show received quantities, lots and unit costs; inventory shows
     on hand, allocated and available per warehouse and SKU. ``--json`` prints
     records in the load format plus these states.
+
+    Records come in key order, ``--limit`` at a time from ``--offset``.
+    ``--sku`` and ``--number`` take a value or a pattern (``--sku 'TEE-*'``);
+    a shipment or receipt matches ``--sku`` when one of its lines does.
     """
+    which = _row_filter(kind, warehouse, limit, as_json, filters)
     host = state.host
-    if kind == "products":
-        rows = host.product_rows()
-    elif kind == "shipments":
-        rows = host.shipment_rows()
-    elif kind == "receipts":
-        rows = host.receipt_rows()
-    else:
-        rows = host.inventory_rows(warehouse)
+    rows = {
+        "products": host.product_rows,
+        "shipments": host.shipment_rows,
+        "receipts": host.receipt_rows,
+        "inventory": host.inventory_rows,
+    }[kind](which=which)
     if as_json:
         state.out.json(rows)
         return
@@ -133,9 +163,45 @@ def show(state: CliState, kind: str, as_json: bool, warehouse: str | None) -> No
         "receipts": _receipts_table,
         "inventory": _inventory_table,
     }[kind](rows)
-    state.out.out.print(table)
+    out = state.out.out
+    out.print(fitted(table, out))
+    _print_page(state, kind, which, len(rows))
     if kind == "shipments":
         _print_review(state)
+
+
+def _row_filter(
+    kind: str, warehouse: str | None, limit: int | None, as_json: bool, filters: dict[str, Any]
+) -> RowFilter:
+    """The options as a :class:`RowFilter`; a filter the kind has not is a usage error."""
+    if filters["number"] and kind not in ("shipments", "receipts"):
+        raise click.UsageError(f"--number applies to shipments and receipts, not {kind}")
+    if filters["status"]:
+        allowed = _STATUSES.get(kind)
+        if allowed is None:
+            raise click.UsageError(f"--status applies to shipments and receipts, not {kind}")
+        if filters["status"] not in allowed:
+            raise click.UsageError(
+                f"--status: {kind} are {', '.join(allowed)}, not {filters['status']!r}"
+            )
+    if warehouse is not None and kind != "inventory":
+        raise click.UsageError(f"--warehouse applies to inventory, not {kind}")
+    if limit is None:
+        limit = 0 if as_json else SHOWN
+    return RowFilter(limit=limit or None, warehouse=warehouse, **filters)
+
+
+def _print_page(state: CliState, kind: str, which: RowFilter, shown: int) -> None:
+    """Below a page that is not everything: which rows these are, how to see more."""
+    if which.limit is None or (shown < which.limit and not which.offset):
+        return
+    total = state.host.count_rows(kind, which)
+    if shown == total:
+        return
+    end = which.offset + shown
+    start = which.offset + 1 if shown else 0
+    more = f"; --offset {end} for the next" if end < total else ""
+    state.out.out.print(f"  {kind} {start:,}-{end:,} of {total:,}{more} (--limit 0 for all)")
 
 
 def _products_table(rows: list[dict[str, Any]]) -> Table:

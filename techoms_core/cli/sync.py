@@ -9,61 +9,28 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
+from techoms_core.cli.progress import ProgressBar
+from techoms_core.cli.tables import fitted
+from techoms_core.message_groups import MessageGroup, group_messages
 from techoms_core.models import Status
 from techoms_core.runner import RunRefused, RunSummary, run_option
 
 STATUS_STYLE = {"ok": "green", "skipped": "cyan", "warning": "yellow", "failed": "red"}
-#: Runs with more records than this list only the records that were not ``ok``.
+#: Runs with more records than this list only the records that were not ``ok``, grouped.
 LIST_ALL_UP_TO = 25
-
-
-class ProgressBar:
-    """The runner's progress callback, drawn as a rich progress bar on stderr."""
-
-    def __init__(self, console: Console) -> None:
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self._task: Any = None
-
-    def start(self, total: int | None, description: str) -> None:
-        if self._task is None:
-            self._progress.start()
-            self._task = self._progress.add_task(description, total=total)
-        else:
-            self._progress.update(self._task, total=total, description=description)
-
-    def advance(self, count: int = 1) -> None:
-        if self._task is not None:
-            self._progress.advance(self._task, count)
-
-    def stop(self) -> None:
-        self._progress.stop()
+#: At most this many groups of identical messages are printed (``--all`` lists every record).
+MAX_GROUPS = 20
 
 
 @contextmanager
@@ -154,7 +121,13 @@ def summary_json(summary: RunSummary) -> dict[str, Any]:
 
 
 def print_summary(state: CliState, summary: RunSummary, *, list_all: bool = False) -> None:
-    """The human summary: what ran, how it ended, counts and records by status."""
+    """The human summary: what ran, how it ended, counts, then the records.
+
+    Up to :data:`LIST_ALL_UP_TO` records (or all with ``list_all``) are listed
+    one by one; a larger run lists its records that are not ``ok`` grouped by
+    message (:func:`~techoms_core.message_groups.group_messages`), at most
+    :data:`MAX_GROUPS` groups, so the output stays short whatever the run's size.
+    """
     out = state.out.out
     dry = " (dry run: nothing was written)" if summary.dry_run else ""
     run = f", run {summary.run_id}" if summary.run_id else ""
@@ -166,19 +139,43 @@ def print_summary(state: CliState, summary: RunSummary, *, list_all: bool = Fals
         counts.add_column(status.value, justify="right", style=STATUS_STYLE[status.value])
     counts.add_row(*(str(summary.counts.get(status.value, 0)) for status in Status))
     out.print(counts)
-    records = list(summary.records)
-    shown = (
-        records
-        if list_all or len(records) <= LIST_ALL_UP_TO
-        else [r for r in records if str(r.status) != Status.OK]
-    )
-    if shown:
-        out.print(records_table(shown))
-    if len(shown) < len(records):
-        out.print(f"  ({len(records) - len(shown)} ok records not listed; --all lists them)")
+    records = summary.records
+    if list_all or len(records) <= LIST_ALL_UP_TO:
+        if records:
+            out.print(fitted(records_table(records), out))
+        return
+    print_groups(out, group_messages(r for r in records if r.status != Status.OK))
+    ok = sum(1 for r in records if r.status == Status.OK)
+    if ok:
+        out.print(f"  ({ok:,} ok records not listed; --all lists every record)")
 
 
-def records_table(records: list[Any]) -> Table:
+def print_groups(
+    out: Console,
+    groups: list[MessageGroup],
+    *,
+    kinds: int | None = None,
+    records: int | None = None,
+    hint: str = "--all",
+) -> None:
+    """One line per group of identical messages, at most :data:`MAX_GROUPS`, then
+    how many more. ``kinds`` and ``records``: how many groups and records there
+    are in all, when ``groups`` is not every group."""
+    shown = groups[:MAX_GROUPS]
+    for group in shown:
+        status = Text(f"  {group.status:<8} ", style=STATUS_STYLE.get(group.status, ""))
+        out.print(status + plain(group.describe()))
+    kinds = len(groups) if kinds is None else kinds
+    records = sum(group.count for group in groups) if records is None else records
+    if kinds > len(shown):
+        rest = records - sum(group.count for group in shown)
+        out.print(
+            f"  ... {kinds - len(shown):,} more kinds of message ({rest:,} records); "
+            f"{hint} lists every record"
+        )
+
+
+def records_table(records: Sequence[Any]) -> Table:
     """Per-record results: key, status, field and message."""
     table = Table("Key", "Status", "Field", "Message")
     for record in records:

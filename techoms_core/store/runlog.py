@@ -86,13 +86,23 @@ class RunLogStore(Database):
             raise StoreError(f"no run {run_id}")
         return _run_record(row)
 
-    def run_messages(self, run_id: int) -> list[RunMessage]:
-        """A run's messages in the order they were written."""
+    def run_messages(
+        self,
+        run_id: int,
+        *,
+        level: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[RunMessage]:
+        """A run's messages in the order they were written (those at ``level``
+        only, when given), ``limit`` of them from ``offset``."""
         table = schema.run_messages
+        query = select(table).where(table.c.run_id == run_id)
+        if level is not None:
+            query = query.where(table.c.level == level)
+        query = query.order_by(table.c.id).offset(offset).limit(limit)
         with self._read() as connection:
-            rows = connection.execute(
-                select(table).where(table.c.run_id == run_id).order_by(table.c.id)
-            ).all()
+            rows = connection.execute(query).all()
         return [
             RunMessage(
                 run_id=row.run_id,

@@ -8,23 +8,74 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+import attrs
+from sqlalchemy import Select, func, select
 
+from techoms_core.models.sku import sku_key
 from techoms_core.store import codec, schema
 from techoms_core.store.database import Database
+
+
+@attrs.frozen(kw_only=True)
+class RowFilter:
+    """Which records a view returns: ``limit`` of them (all when ``None``) from
+    ``offset``, in key order, among those matching every filter given.
+
+    ``sku`` and ``number`` are a value or a pattern where ``*`` stands for any
+    characters (``TEE-*``); SKUs match case-insensitively, and a shipment or
+    receipt matches ``sku`` when one of its lines does. ``status`` is a
+    shipment's or receipt's status; ``warehouse`` an inventory level's.
+    """
+
+    sku: str | None = None
+    number: str | None = None
+    status: str | None = None
+    warehouse: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+    def paged(self, query: Select) -> Select:
+        return query.offset(self.offset).limit(self.limit)
+
+
+EVERYTHING = RowFilter()
+
+
+def like(pattern: str) -> str:
+    """A ``show`` pattern (``*`` for any characters) as a LIKE pattern, escaped by ``\\``."""
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
 
 
 class RecordViews(Database):
     """Read-only views of the records, for display and ``--json``."""
 
-    def product_rows(self) -> list[dict[str, Any]]:
+    def count_rows(self, kind: str, which: RowFilter = EVERYTHING) -> int:
+        """How many ``kind`` records (products, shipments, receipts, inventory)
+        match ``which``, its limit and offset aside."""
+        query = {
+            "products": _products,
+            "shipments": _shipments,
+            "receipts": _receipts,
+            "inventory": _inventory,
+        }[kind](attrs.evolve(which, limit=None, offset=0))
+        with self._read() as connection:
+            return connection.execute(
+                select(func.count()).select_from(query.subquery())
+            ).scalar_one()
+
+    def product_rows(self, which: RowFilter = EVERYTHING) -> list[dict[str, Any]]:
         """Products in the load format, with ``status`` (``sent`` once in any
         channel, else ``ready``), ``source`` and per channel ``channels``
         {name: {status, remote_id, error}}."""
         products, sends = schema.products, schema.product_sends
+        chosen = _products(which)
+        keys = chosen.with_only_columns(products.c.sku_key)
         with self._read() as connection:
-            rows = connection.execute(select(products).order_by(products.c.sku_key)).all()
-            send_rows = connection.execute(select(sends).order_by(sends.c.channel)).all()
+            rows = connection.execute(chosen).all()
+            send_rows = connection.execute(
+                select(sends).where(sends.c.sku_key.in_(keys)).order_by(sends.c.channel)
+            ).all()
         per_product: dict[str, dict[str, Any]] = defaultdict(dict)
         for send in send_rows:
             per_product[send.sku_key][send.channel] = {
@@ -46,17 +97,20 @@ class RecordViews(Database):
             )
         return views
 
-    def shipment_rows(self) -> list[dict[str, Any]]:
+    def shipment_rows(self, which: RowFilter = EVERYTHING) -> list[dict[str, Any]]:
         """Shipments in the load format with ``status``, ``channel``,
         ``remote_id``, ``error``, ``packages`` [{tracking_number, carrier,
         service, cost, currency}], per line ``shipped_quantity``, and
         ``review`` (short-shipped reports waiting for a person)."""
-        table = schema.shipments
+        chosen = _shipments(which)
+        numbers = chosen.with_only_columns(schema.shipments.c.number)
         with self._read() as connection:
-            rows = connection.execute(select(table).order_by(table.c.number)).all()
-            lines = _grouped(connection, schema.shipment_lines, "shipment_number", "line_number")
-            packages = _grouped(connection, schema.packages, "shipment_number", "position")
-            reviews = _grouped(connection, schema.reviews, "shipment_number", "id")
+            rows = connection.execute(chosen).all()
+            lines = _grouped(
+                connection, schema.shipment_lines, "shipment_number", "line_number", numbers
+            )
+            packages = _grouped(connection, schema.packages, "shipment_number", "position", numbers)
+            reviews = _grouped(connection, schema.reviews, "shipment_number", "id", numbers)
         return [
             {
                 **codec.loads(row.data),
@@ -78,16 +132,19 @@ class RecordViews(Database):
             for row in rows
         ]
 
-    def receipt_rows(self) -> list[dict[str, Any]]:
+    def receipt_rows(self, which: RowFilter = EVERYTHING) -> list[dict[str, Any]]:
         """Receipts in the load format with ``status``, ``channel``,
         ``remote_id``, ``error``; once received, each line's
         ``received_quantity`` and its ``lot_number`` and ``unit_cost`` as
         received, and ``received_lines`` as the WMS reported them."""
-        table = schema.receipts
+        chosen = _receipts(which)
+        numbers = chosen.with_only_columns(schema.receipts.c.number)
         with self._read() as connection:
-            rows = connection.execute(select(table).order_by(table.c.number)).all()
-            lines = _grouped(connection, schema.receipt_lines, "receipt_number", "line_number")
-            received = _grouped(connection, schema.received_lines, "receipt_number", "id")
+            rows = connection.execute(chosen).all()
+            lines = _grouped(
+                connection, schema.receipt_lines, "receipt_number", "line_number", numbers
+            )
+            received = _grouped(connection, schema.received_lines, "receipt_number", "id", numbers)
         views = []
         for row in rows:
             got = received.get(row.number, [])
@@ -109,13 +166,12 @@ class RecordViews(Database):
             )
         return views
 
-    def inventory_rows(self, warehouse: str | None = None) -> list[dict[str, Any]]:
+    def inventory_rows(
+        self, warehouse: str | None = None, which: RowFilter = EVERYTHING
+    ) -> list[dict[str, Any]]:
         """Levels per (warehouse, SKU): ``warehouse``, ``sku``, ``on_hand``,
         ``allocated``, ``available``."""
-        table = schema.inventory
-        query = select(table).order_by(table.c.warehouse, table.c.sku_key)
-        if warehouse is not None:
-            query = query.where(table.c.warehouse == warehouse)
+        query = _inventory(which if warehouse is None else attrs.evolve(which, warehouse=warehouse))
         with self._read() as connection:
             return [
                 {
@@ -129,9 +185,52 @@ class RecordViews(Database):
             ]
 
 
-def _grouped(connection, table, parent: str, order: str) -> dict[str, list[Any]]:
+def _products(which: RowFilter) -> Select:
+    table = schema.products
+    query = select(table).order_by(table.c.sku_key)
+    if which.sku:
+        query = query.where(table.c.sku_key.like(like(sku_key(which.sku)), escape="\\"))
+    return which.paged(query)
+
+
+def _shipments(which: RowFilter) -> Select:
+    return _documents(schema.shipments, schema.shipment_lines.c.shipment_number, which)
+
+
+def _receipts(which: RowFilter) -> Select:
+    return _documents(schema.receipts, schema.receipt_lines.c.receipt_number, which)
+
+
+def _documents(table, line_parent, which: RowFilter) -> Select:
+    """Shipments or receipts by number, filtered by number, status and line SKU."""
+    query = select(table).order_by(table.c.number)
+    if which.number:
+        query = query.where(table.c.number.like(like(which.number), escape="\\"))
+    if which.status:
+        query = query.where(table.c.status == which.status)
+    if which.sku:
+        lines = line_parent.table
+        pattern = like(sku_key(which.sku))
+        having = select(line_parent).where(func.lower(lines.c.sku).like(pattern, escape="\\"))
+        query = query.where(table.c.number.in_(having))
+    return which.paged(query)
+
+
+def _inventory(which: RowFilter) -> Select:
+    table = schema.inventory
+    query = select(table).order_by(table.c.warehouse, table.c.sku_key)
+    if which.warehouse is not None:
+        query = query.where(table.c.warehouse == which.warehouse)
+    if which.sku:
+        query = query.where(table.c.sku_key.like(like(sku_key(which.sku)), escape="\\"))
+    return which.paged(query)
+
+
+def _grouped(connection, table, parent: str, order: str, parents: Select) -> dict[str, list[Any]]:
+    """The rows of ``table`` whose ``parent`` is among ``parents``, by parent."""
     grouped: dict[str, list[Any]] = defaultdict(list)
-    for row in connection.execute(select(table).order_by(table.c[parent], table.c[order])):
+    query = select(table).where(table.c[parent].in_(parents))
+    for row in connection.execute(query.order_by(table.c[parent], table.c[order])):
         grouped[getattr(row, parent)].append(row)
     return grouped
 

@@ -39,10 +39,18 @@ class Cli:
         self.registry = registry
         self.transcript: list[str] = []
 
-    def __call__(self, *args: str, status: int | None = 0, input: str | None = None) -> Result:
-        """Run ``techoms ARGS``; check the exit status unless ``status`` is None."""
+    def __call__(
+        self,
+        *args: str,
+        status: int | None = 0,
+        input: str | None = None,
+        columns: int | None = None,
+    ) -> Result:
+        """Run ``techoms ARGS``; check the exit status unless ``status`` is None.
+        ``columns``: the width of the terminal the tables are printed for."""
         state = CliState(self.db, registry=self.registry, environ=self.environ)
-        result = CliRunner().invoke(main, list(args), obj=state, input=input, env=WIDE)
+        env = {"COLUMNS": str(columns)} if columns else WIDE
+        result = CliRunner().invoke(main, list(args), obj=state, input=input, env=env)
         self.transcript += [result.stdout, result.stderr]
         if status is not None:
             assert result.exit_code == status, (

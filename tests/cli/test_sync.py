@@ -144,12 +144,15 @@ def test_log_lists_runs_and_messages(cli, loaded):
     refused, export = document["runs"]
     assert (refused["option"], refused["status"]) == ("update-products", "refused")
     assert export["counts"] == {"ok": 5, "skipped": 0, "warning": 0, "failed": 1}
-    assert [m["key"] for m in export["messages"]] == ["STICKER-LOGO"]
-    assert export["messages"][0]["level"] == "error"
+    assert "messages" not in export
     every = cli.json("log", "--run", str(export["id"]))["runs"][0]["messages"]
     assert len(every) == 6
+    errors = cli.json("log", "--run", str(export["id"]), "--level", "error")["runs"][0]
+    assert [m["key"] for m in errors["messages"]] == ["STICKER-LOGO"]
+    assert errors["messages"][0]["level"] == "error"
     text = cli("log").stdout
-    assert "export-products" in text and "missing required field(s)" in text
+    assert "export-products" in text and "missing required field(s)" not in text
+    assert "missing required field(s)" in cli("log", "--run", str(export["id"])).stdout
     assert "no channel named 'west'" in cli("log", "west", status=1).stderr
 
 

@@ -22,6 +22,27 @@ class MappingError(ValueError):
     """A mapping row that cannot be added, or a record that cannot be translated."""
 
 
+@frozen(kw_only=True)
+class MappingProblem:
+    """Why one of the rows given to an add cannot be added: ``index`` is its
+    position among them (from 0)."""
+
+    index: int
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MappingConflict(MappingError):
+    """Rows refused as a whole (nothing was added); ``problems`` names every bad row."""
+
+    def __init__(self, kind: str, problems: Iterable[MappingProblem]) -> None:
+        self.kind = kind
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(problem) for problem in self.problems))
+
+
 class SkuMap:
     """A strict two-way translator between techOMS SKUs and channel SKUs.
 
@@ -71,13 +92,54 @@ class UnmappedPolicy(enum.StrEnum):
 @frozen(kw_only=True)
 class CarrierRow:
     """One carrier/service mapping row. A channel code ending in ``*`` is a
-    wildcard for inbound matching (``2nd Day Air*``)."""
+    wildcard for inbound matching only (``2nd Day Air*``): such a row is never
+    sent outbound, so it cannot be ``primary``."""
 
     carrier_channel: str
     service_channel: str
     carrier_system: str
     service_system: str
     primary: bool = False
+
+    @property
+    def is_wildcard(self) -> bool:
+        """A channel code ends in ``*``: the row matches inbound codes only."""
+        return _is_wildcard(self.carrier_channel) or _is_wildcard(self.service_channel)
+
+    @property
+    def codes(self) -> tuple[str, str, str, str]:
+        """The four codes as compared: trimmed, case-insensitive."""
+        return tuple(  # type: ignore[return-value]
+            (code or "").strip().casefold()
+            for code in (
+                self.carrier_channel,
+                self.service_channel,
+                self.carrier_system,
+                self.service_system,
+            )
+        )
+
+    def problem(self) -> str | None:
+        """Why the row cannot be a mapping on its own, or ``None``."""
+        if not (self.carrier_channel.strip() and self.carrier_system.strip()):
+            return f"carrier mapping {self.label}: carrier codes are required on both sides"
+        if self.primary and self.is_wildcard:
+            return (
+                f"carrier mapping {self.label}: a wildcard (a channel code ending in *) only"
+                " matches inbound codes and is never sent, so it cannot be primary"
+            )
+        return None
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.carrier_channel}/{self.service_channel} <-> "
+            f"{self.carrier_system}/{self.service_system}"
+        )
+
+
+def _is_wildcard(code: str | None) -> bool:
+    return (code or "").strip().endswith("*")
 
 
 @frozen(kw_only=True)
@@ -106,11 +168,14 @@ class CarrierMap:
         self.policy = UnmappedPolicy(policy)
 
     def outbound(self, carrier: str | None, service: str | None) -> CarrierTranslation:
-        """System pair -> channel codes: the matching row, the primary one first."""
+        """System pair -> channel codes: the matching row, the primary one first.
+        Wildcard rows are for inbound codes and are never sent."""
         matches = [
             row
             for row in self.rows
-            if _same(row.carrier_system, carrier) and _same(row.service_system, service)
+            if not row.is_wildcard
+            and _same(row.carrier_system, carrier)
+            and _same(row.service_system, service)
         ]
         if matches:
             row = next((r for r in matches if r.primary), matches[0])
@@ -183,3 +248,75 @@ class Mappings:
     skus: SkuMap = field(factory=SkuMap)
     carriers: CarrierMap = field(factory=CarrierMap)
     references: ReferenceMap = field(factory=ReferenceMap)
+
+
+@frozen(kw_only=True)
+class MappingPlan:
+    """What adding rows to a channel's mappings would do: the rows that are new
+    (in the order given) and the problems of the rows that cannot be added."""
+
+    added: tuple = ()
+    problems: tuple[MappingProblem, ...] = ()
+
+
+def plan_sku_rows(
+    existing: Iterable[tuple[str, str]], pairs: Iterable[tuple[str, str]]
+) -> MappingPlan:
+    """(system SKU, channel SKU) pairs: a pair already there is not new; one that
+    maps either side elsewhere is a problem."""
+    existing = list(existing)
+    known = SkuMap(existing)
+    present = {sku_key(system) for system, _ in existing}
+    added, problems = [], []
+    for index, (system_sku, channel_sku) in enumerate(pairs):
+        try:
+            known.add(system_sku, channel_sku)
+        except MappingError as contradiction:
+            problems.append(MappingProblem(index=index, message=str(contradiction)))
+            continue
+        if sku_key(system_sku) not in present:
+            present.add(sku_key(system_sku))
+            added.append((system_sku.strip(), channel_sku.strip()))
+    return MappingPlan(added=tuple(added), problems=tuple(problems))
+
+
+def plan_carrier_rows(existing: Iterable[CarrierRow], rows: Iterable[CarrierRow]) -> MappingPlan:
+    """Carrier rows: the same codes again (trimmed, case-insensitive) are not new.
+    Problems: no carrier code, a wildcard marked primary (wildcards match
+    inbound codes only and are never sent), and the same codes with a different
+    ``primary`` (which row is sent would depend on their order)."""
+    present = {row.codes: row for row in existing}
+    added, problems = [], []
+    for index, row in enumerate(rows):
+        known = present.get(row.codes)
+        problem = row.problem()
+        if problem is None and known is not None and known.primary != row.primary:
+            which = "primary" if known.primary else "not primary"
+            problem = f"carrier mapping {row.label}: the same row is already mapped, {which}"
+        if problem:
+            problems.append(MappingProblem(index=index, message=problem))
+        elif known is None:
+            present[row.codes] = row
+            added.append(row)
+    return MappingPlan(added=tuple(added), problems=tuple(problems))
+
+
+def plan_reference_rows(
+    existing: Iterable[ReferenceRow], rows: Iterable[ReferenceRow]
+) -> MappingPlan:
+    """Reference rows: a code already mapped at that level to another property
+    is a problem; the same row again is not new."""
+    present = {(r.level, r.code.casefold()): r for r in existing}
+    added, problems = [], []
+    for index, row in enumerate(rows):
+        known = present.get((row.level, row.code.casefold()))
+        if known is None:
+            present[(row.level, row.code.casefold())] = row
+            added.append(row)
+        elif known.property != row.property:
+            message = (
+                f"reference {row.code!r} at level {row.level.value} is already "
+                f"mapped to {known.property!r}"
+            )
+            problems.append(MappingProblem(index=index, message=message))
+    return MappingPlan(added=tuple(added), problems=tuple(problems))

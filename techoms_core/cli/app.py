@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +49,21 @@ EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+#: Problems listed one per line before the rest are only counted (a file with
+#: 20,000 bad records must not print 20,000 lines).
+MAX_LISTED_PROBLEMS = 20
+
+
 class CommandFailed(click.ClickException):
     """A command that ran but did not succeed: its message is already worded
-    for the user, and the exit status is 1."""
+    for the user, ``problems`` (if any) are listed below it, and the exit
+    status is 1."""
 
     exit_code = 1
+
+    def __init__(self, message: str, problems: Iterable[object] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(str(problem) for problem in problems)
 
 
 class CliState:
@@ -157,25 +167,39 @@ pass_state = click.make_pass_decorator(CliState)
 class TechomsGroup(click.Group):
     """The root command group: every error of every command ends here.
 
-    Errors the user can fix print as one masked message (every problem listed)
-    and exit 1. Unexpected errors print their type and message, masked; the
-    traceback only with ``TECHOMS_DEBUG=1``, and masked too. A traceback never
-    reaches the terminal unmasked.
+    Errors the user can fix print as one masked message (every problem listed,
+    up to :data:`MAX_LISTED_PROBLEMS`, then counted) and exit 1. Unexpected
+    errors print their type and message, masked; the traceback only with
+    ``TECHOMS_DEBUG=1``, and masked too. A traceback never reaches the terminal
+    unmasked. A command run with ``--json`` gets every refusal, usage errors
+    included, as one JSON object on stdout: ``{"ok": false, "message": ...,
+    "problems": [...]}``.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        as_json = _wants_json(ctx)
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except CommandFailed as exc:
+            _refuse(ctx, as_json, exc.format_message(), exc.problems)
+        except click.UsageError as exc:
+            if not as_json:
+                raise
+            _refuse(ctx, as_json, exc.format_message(), ())
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except click.ClickException as exc:
+            _refuse(ctx, as_json, exc.format_message(), ())
+            raise click.exceptions.Exit(exc.exit_code) from None
         except EXPECTED_ERRORS as exc:
-            _print_problems(_output(ctx), exc)
+            _refuse(ctx, as_json, *_message_and_problems(exc))
         except KeyboardInterrupt:
-            _output(ctx).error("interrupted")
+            _refuse(ctx, as_json, "interrupted", ())
             raise click.exceptions.Exit(130) from None
         except Exception as exc:
             out = _output(ctx)
-            out.error(f"unexpected {type(exc).__name__}: {exc}")
+            _refuse(ctx, as_json, f"unexpected {type(exc).__name__}: {exc}", ())
             if os.environ.get(DEBUG_ENV_VAR) == "1":
                 out.err.print(traceback.format_exc(), markup=False)
             else:
@@ -183,17 +207,40 @@ class TechomsGroup(click.Group):
         raise click.exceptions.Exit(1)
 
 
+def _wants_json(ctx: click.Context) -> bool:
+    """Whether the command line asks for ``--json`` (read before the command
+    parses it, so that its own usage errors are JSON too)."""
+    return "--json" in (*getattr(ctx, "_protected_args", ()), *ctx.args)
+
+
 def _output(ctx: click.Context) -> Output:
     state = ctx.find_object(CliState)
     return state.out if state is not None else Output()
 
 
-def _print_problems(out: Output, exc: BaseException) -> None:
+def _message_and_problems(exc: BaseException) -> tuple[str, Sequence[str]]:
     problems = getattr(exc, "problems", None)
     if isinstance(exc, UnknownOption) or not problems:
-        out.error(str(exc))
+        return str(exc), ()
+    if len(problems) == 1:
+        return str(problems[0]), ()
+    return f"{len(problems)} problems:", [str(problem) for problem in problems]
+
+
+def _refuse(ctx: click.Context, as_json: bool, message: str, problems: Sequence[str]) -> None:
+    """Print a refusal: a JSON error object, or ``Error:`` and the problems."""
+    out = _output(ctx)
+    if as_json:
+        out.json({"ok": False, "message": message, "problems": list(problems)})
         return
-    count = len(problems)
-    out.error(f"{count} problem{'s' if count != 1 else ''}:")
-    for problem in problems:
-        out.err.print(f"  - {problem}", markup=False)
+    out.error(message)
+    for line in problem_lines(problems):
+        out.err.print(line, markup=False)
+
+
+def problem_lines(problems: Sequence[str], limit: int = MAX_LISTED_PROBLEMS) -> list[str]:
+    """``  - problem`` lines, at most ``limit``, then how many more there are."""
+    lines = [f"  - {problem}" for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"  ... and {len(problems) - limit} more ({len(problems)} problems in all)")
+    return lines

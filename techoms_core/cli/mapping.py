@@ -9,15 +9,25 @@ is checked whole and adds all of its rows or none.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.table import Table
 
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
-from techoms_core.mappings import CarrierRow, ReferenceRow, UnmappedPolicy
+from techoms_core.mappings import (
+    CarrierRow,
+    MappingConflict,
+    MappingProblem,
+    ReferenceRow,
+    UnmappedPolicy,
+    plan_carrier_rows,
+    plan_reference_rows,
+    plan_sku_rows,
+)
 from techoms_core.models import ReferenceLevel
 from techoms_core.plugin import ChannelPlugin
 
@@ -86,9 +96,10 @@ def map_carrier(
 ) -> None:
     """Map a carrier/service pair of techOMS to the channel's codes.
 
-    A channel code ending in ``*`` matches inbound codes that start with it
-    (``"2nd Day Air*"``). Unmapped pairs pass through with a warning unless
-    ``techoms map carrier-policy NAME error`` is set.
+    A channel code ending in * matches inbound codes that start with it
+    ("2nd Day Air*"); such a wildcard row is never sent outbound, so it
+    cannot be --primary. Unmapped pairs pass through with a warning unless
+    "techoms map carrier-policy NAME error" is set.
     """
     state.channel(name)
     row = CarrierRow(
@@ -168,13 +179,13 @@ def map_list(state: CliState, name: str, as_json: bool) -> None:
     for kind, kind_rows in rows.items():
         table = Table(*CSV_COLUMNS[kind], title=f"{kind} mappings", title_justify="left")
         for row in kind_rows:
-            table.add_row(*(plain(row[column]) for column in CSV_COLUMNS[kind]))
+            table.add_row(*(plain(_csv_value(row[column])) for column in CSV_COLUMNS[kind]))
         state.out.out.print(table)
     state.out.out.print(f"Unmapped carriers: {policy}")
 
 
 def mapping_rows(state: CliState, name: str, kind: str) -> list[dict[str, Any]]:
-    """The rows of one kind as CSV-ready dicts."""
+    """The rows of one kind as dicts, one key per CSV column (``primary`` a bool)."""
     host = state.host
     if kind == "sku":
         return [
@@ -188,7 +199,7 @@ def mapping_rows(state: CliState, name: str, kind: str) -> list[dict[str, Any]]:
                 "service_channel": row.service_channel,
                 "carrier_system": row.carrier_system,
                 "service_system": row.service_system,
-                "primary": "true" if row.primary else "false",
+                "primary": row.primary,
             }
             for row in host.carrier_mapping_rows(name)
         ]
@@ -210,8 +221,14 @@ def map_export(state: CliState, name: str, kind: str, file: Path) -> None:
     with file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS[kind])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: _csv_value(value) for key, value in row.items()} for row in rows)
     state.out.out.print(f"{len(rows)} {kind} mapping row(s) written to {file}.")
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 @map_group.command("import")
@@ -225,44 +242,99 @@ def map_import(state: CliState, name: str, kind: str, file: Path) -> None:
     The header names the columns (``techoms map export`` writes one to start
     from). Rows are added, never overwritten: a row already there is left
     alone, one that contradicts an existing row refuses the whole file.
-    Every problem is listed and nothing is added unless all rows are good.
+    Every problem is listed with its row number (the header is row 1), and
+    nothing is added unless all rows are good.
     """
     _, plugin = state.channel(name)
-    rows = read_mapping_csv(file, kind, plugin)
+    numbered, problems = read_mapping_csv(file, kind, plugin)
+    rows = [row for _, row in numbered]
     host = state.host
+    if problems:
+        # Also name the good rows that contradict the mappings already there.
+        plan = PLANNERS[kind](mapping_objects(state, name, kind), rows)
+        _refuse_file(file, problems, numbered, plan.problems)
     adder = {
         "sku": host.add_sku_mappings,
         "carrier": host.add_carrier_mappings,
         "reference": host.add_reference_mappings,
     }[kind]
-    added = adder(name, rows)
+    try:
+        added = adder(name, rows)
+    except MappingConflict as conflict:
+        _refuse_file(file, [], numbered, conflict.problems)
     _report_added(state, name, kind, added, len(rows))
 
 
-def read_mapping_csv(file: Path, kind: str, plugin: ChannelPlugin) -> list[Any]:
-    """Read and check a whole mapping CSV; :class:`CommandFailed` lists every
-    problem by row number (the header is row 1)."""
+#: How rows of each kind would be added to the rows already there.
+PLANNERS = {"sku": plan_sku_rows, "carrier": plan_carrier_rows, "reference": plan_reference_rows}
+
+
+def mapping_objects(state: CliState, name: str, kind: str) -> list[Any]:
+    """The channel's rows of one kind, as the store gives them."""
+    host = state.host
+    return {
+        "sku": host.sku_mapping_rows,
+        "carrier": host.carrier_mapping_rows,
+        "reference": host.reference_mapping_rows,
+    }[kind](name)
+
+
+def _refuse_file(
+    file: Path,
+    problems: list[tuple[int, str]],
+    numbered: list[tuple[int, Any]],
+    conflicts: Sequence[MappingProblem],
+) -> NoReturn:
+    """Every problem of the file, by row number; nothing was added."""
+    every = problems + [(numbered[p.index][0], p.message) for p in conflicts]
+    every.sort(key=lambda problem: problem[0])
+    count = len(every)
+    raise CommandFailed(
+        f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was added.",
+        [f"row {number}: {message}" for number, message in every],
+    )
+
+
+def read_mapping_csv(
+    file: Path, kind: str, plugin: ChannelPlugin
+) -> tuple[list[tuple[int, Any]], list[tuple[int, str]]]:
+    """Read and check a whole mapping CSV: the good rows with their row numbers
+    (the header is row 1), and every bad row's problems by row number.
+    A file that is not UTF-8 text or not CSV is :class:`CommandFailed`."""
     columns = CSV_COLUMNS[kind]
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip() for name in reader.fieldnames or []]
-        missing = [c for c in columns if c not in header and c != "primary"]
-        unknown = [c for c in header if c not in columns]
-        if missing or unknown:
-            raise CommandFailed(
-                f"{file}: the header must name the columns {', '.join(columns)}"
-                + (f"; missing: {', '.join(missing)}" if missing else "")
-                + (f"; unknown: {', '.join(unknown)}" if unknown else "")
-            )
-        rows, problems = [], []
-        for number, raw in enumerate(reader, start=2):
-            values = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-            row, row_problems = _mapping_row(kind, values, plugin)
-            problems += [f"row {number}: {problem}" for problem in row_problems]
-            rows.append(row)
-    if problems:
-        raise CommandFailed(f"{file}: nothing was added.\n  " + "\n  ".join(problems))
-    return rows
+    rows: list[tuple[int, Any]] = []
+    problems: list[tuple[int, str]] = []
+    number = 1
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = [name.strip() for name in reader.fieldnames or []]
+            _check_header(file, header, columns)
+            for number, raw in enumerate(reader, start=2):
+                values = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+                row, row_problems = _mapping_row(kind, values, plugin)
+                problems += [(number, problem) for problem in row_problems]
+                if row is not None:
+                    rows.append((number, row))
+    except UnicodeDecodeError as exc:
+        raise CommandFailed(
+            f"{file}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start});"
+            " save the file as UTF-8 and import it again"
+        ) from None
+    except csv.Error as exc:
+        raise CommandFailed(f"{file}: row {number + 1}: not valid CSV: {exc}") from None
+    return rows, problems
+
+
+def _check_header(file: Path, header: list[str], columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in header and c != "primary"]
+    unknown = [c for c in header if c not in columns]
+    if missing or unknown:
+        raise CommandFailed(
+            f"{file}: the header must name the columns {', '.join(columns)}"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
 
 
 def _mapping_row(kind: str, values: dict[str, str], plugin: ChannelPlugin) -> tuple[Any, list[str]]:

@@ -9,13 +9,13 @@ the records to.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from techoms_core.cli.app import CliState, pass_state
+from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
 from techoms_core.cli.tables import fitted
 from techoms_core.host import ReceiptStatus, ShipmentStatus
@@ -85,12 +85,11 @@ def load(state: CliState, kind: str, file: Path, as_json: bool) -> None:
     )
 
 
-def _refuse(state: CliState, file: Path, lines: list[str]) -> None:
+def _refuse(state: CliState, file: Path, lines: list[str]) -> NoReturn:
     count = len(lines)
-    state.out.error(f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was loaded.")
-    for line in lines:
-        state.out.err.print(plain(f"  {line}"))
-    raise click.exceptions.Exit(1)
+    raise CommandFailed(
+        f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was loaded.", lines
+    )
 
 
 def _conflict_line(kind: str, problem: Any) -> str:

@@ -1,4 +1,4 @@
-"""The account, its channels and their mappings."""
+"""The account and its channels (their mappings are in :mod:`.mapping_rows`)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,8 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from techoms_core.context import ChannelConfig
 from techoms_core.host import ChannelExists, UnknownChannel
-from techoms_core.mappings import (
-    CarrierMap,
-    CarrierRow,
-    MappingError,
-    Mappings,
-    ReferenceMap,
-    ReferenceRow,
-    SkuMap,
-    UnmappedPolicy,
-)
+from techoms_core.mappings import UnmappedPolicy
 from techoms_core.menu import TECHOMS
-from techoms_core.models import sku_key
 from techoms_core.secrets import Secret
 from techoms_core.store import codec, schema
 from techoms_core.store.database import Database
@@ -38,7 +28,7 @@ _UNSET: Any = object()
 
 
 class ChannelStore(Database):
-    """Account, channels and mappings of the SQLite host.
+    """Account and channels of the SQLite host.
 
     Literal secrets in channel settings are stored encrypted with ``_keys``
     (:mod:`techoms_core.store.sealing`); ``env:VAR`` references as they are.
@@ -221,159 +211,6 @@ class ChannelStore(Database):
             enabled=bool(row.enabled),
         )
 
-    # -- mappings --------------------------------------------------------------
-
-    def mappings(self, channel: str) -> Mappings:
-        with self._read() as connection:
-            self._require_channel(connection, channel)
-            policy = connection.execute(
-                select(schema.channels.c.carrier_policy).where(schema.channels.c.name == channel)
-            ).scalar_one()
-            return Mappings(
-                skus=SkuMap(_sku_pairs(connection, channel)),
-                carriers=CarrierMap(_carrier_rows(connection, channel), UnmappedPolicy(policy)),
-                references=ReferenceMap(_reference_rows(connection, channel)),
-            )
-
-    def add_sku_mappings(self, channel: str, pairs: Iterable[tuple[str, str]]) -> int:
-        """Add (system SKU, channel SKU) rows, all or none.
-
-        A row already present is not added again; a row that contradicts one
-        (either side already mapped elsewhere) raises ``MappingError`` naming it.
-        Returns how many rows were added."""
-        with self._write() as connection:
-            self._require_channel(connection, channel)
-            return add_sku_rows(connection, channel, pairs)
-
-    def add_carrier_mappings(self, channel: str, rows: Iterable[CarrierRow]) -> int:
-        """Add carrier/service rows, all or none; an identical row is not added twice."""
-        with self._write() as connection:
-            self._require_channel(connection, channel)
-            return add_carrier_rows(connection, channel, rows)
-
-    def set_carrier_policy(self, channel: str, policy: UnmappedPolicy | str) -> None:
-        """What an unmapped carrier does: ``warn`` (pass through) or ``error``."""
-        try:
-            chosen = UnmappedPolicy(policy)
-        except ValueError:
-            raise StoreError(f"carrier policy: {policy!r} is not 'warn' or 'error'") from None
-        with self._write() as connection:
-            self._require_channel(connection, channel)
-            connection.execute(
-                update(schema.channels)
-                .where(schema.channels.c.name == channel)
-                .values(carrier_policy=chosen.value)
-            )
-
-    def add_reference_mappings(self, channel: str, rows: Iterable[ReferenceRow]) -> int:
-        """Add reference rows, all or none. A code already mapped at that level to
-        another property raises ``MappingError``; the same row again is ignored."""
-        with self._write() as connection:
-            self._require_channel(connection, channel)
-            return add_reference_rows(connection, channel, rows)
-
-    def sku_mapping_rows(self, channel: str) -> list[tuple[str, str]]:
-        with self._read() as connection:
-            self._require_channel(connection, channel)
-            return _sku_pairs(connection, channel)
-
-    def carrier_mapping_rows(self, channel: str) -> list[CarrierRow]:
-        with self._read() as connection:
-            self._require_channel(connection, channel)
-            return _carrier_rows(connection, channel)
-
-    def reference_mapping_rows(self, channel: str) -> list[ReferenceRow]:
-        with self._read() as connection:
-            self._require_channel(connection, channel)
-            return _reference_rows(connection, channel)
-
-
-def add_sku_rows(connection: Connection, channel: str, pairs: Iterable[tuple[str, str]]) -> int:
-    """:meth:`ChannelStore.add_sku_mappings` inside the caller's transaction."""
-    known = SkuMap(_sku_pairs(connection, channel))
-    existing = {sku_key(system) for system, _ in _sku_pairs(connection, channel)}
-    added = []
-    for system_sku, channel_sku in pairs:
-        known.add(system_sku, channel_sku)  # raises MappingError on a contradiction
-        key = sku_key(system_sku)
-        if key not in existing:
-            existing.add(key)
-            added.append((system_sku.strip(), channel_sku.strip()))
-    if added:
-        connection.execute(
-            insert(schema.sku_mappings),
-            [
-                {
-                    "channel": channel,
-                    "system_key": sku_key(system),
-                    "system_sku": system,
-                    "channel_key": sku_key(remote),
-                    "channel_sku": remote,
-                }
-                for system, remote in added
-            ],
-        )
-    return len(added)
-
-
-def add_carrier_rows(connection: Connection, channel: str, rows: Iterable[CarrierRow]) -> int:
-    """:meth:`ChannelStore.add_carrier_mappings` inside the caller's transaction."""
-    present = set(_carrier_rows(connection, channel))
-    added = []
-    for row in rows:
-        if not (row.carrier_channel.strip() and row.carrier_system.strip()):
-            raise MappingError(f"carrier mapping {row}: carrier codes are required on both sides")
-        if row not in present:
-            present.add(row)
-            added.append(row)
-    if added:
-        connection.execute(
-            insert(schema.carrier_mappings),
-            [
-                {
-                    "channel": channel,
-                    "carrier_channel": row.carrier_channel,
-                    "service_channel": row.service_channel,
-                    "carrier_system": row.carrier_system,
-                    "service_system": row.service_system,
-                    "is_primary": row.primary,
-                }
-                for row in added
-            ],
-        )
-    return len(added)
-
-
-def add_reference_rows(connection: Connection, channel: str, rows: Iterable[ReferenceRow]) -> int:
-    """:meth:`ChannelStore.add_reference_mappings` inside the caller's transaction."""
-    present = {(r.level, r.code.casefold()): r for r in _reference_rows(connection, channel)}
-    added = []
-    for row in rows:
-        known = present.get((row.level, row.code.casefold()))
-        if known is not None:
-            if known.property != row.property:
-                raise MappingError(
-                    f"reference {row.code!r} at level {row.level.value} is already "
-                    f"mapped to {known.property!r}"
-                )
-            continue
-        present[(row.level, row.code.casefold())] = row
-        added.append(row)
-    if added:
-        connection.execute(
-            insert(schema.reference_mappings),
-            [
-                {
-                    "channel": channel,
-                    "level": row.level.value,
-                    "code": row.code,
-                    "property": row.property,
-                }
-                for row in added
-            ],
-        )
-    return len(added)
-
 
 def _master_product_source(connection: Connection) -> str:
     return connection.execute(
@@ -399,38 +236,3 @@ def _refuse_served_warehouse(connection: Connection, name: str, warehouse: str |
 
 def _channel_row(connection: Connection, name: str) -> Any:
     return connection.execute(select(schema.channels).where(schema.channels.c.name == name)).first()
-
-
-def _sku_pairs(connection: Connection, channel: str) -> list[tuple[str, str]]:
-    table = schema.sku_mappings
-    rows = connection.execute(
-        select(table.c.system_sku, table.c.channel_sku)
-        .where(table.c.channel == channel)
-        .order_by(table.c.system_key)
-    ).all()
-    return [(row.system_sku, row.channel_sku) for row in rows]
-
-
-def _carrier_rows(connection: Connection, channel: str) -> list[CarrierRow]:
-    table = schema.carrier_mappings
-    rows = connection.execute(
-        select(table).where(table.c.channel == channel).order_by(table.c.id)
-    ).all()
-    return [
-        CarrierRow(
-            carrier_channel=row.carrier_channel,
-            service_channel=row.service_channel,
-            carrier_system=row.carrier_system,
-            service_system=row.service_system,
-            primary=bool(row.is_primary),
-        )
-        for row in rows
-    ]
-
-
-def _reference_rows(connection: Connection, channel: str) -> list[ReferenceRow]:
-    table = schema.reference_mappings
-    rows = connection.execute(
-        select(table).where(table.c.channel == channel).order_by(table.c.id)
-    ).all()
-    return [ReferenceRow(level=row.level, code=row.code, property=row.property) for row in rows]

@@ -1,6 +1,6 @@
 """Changing and removing single mapping rows (the console's mapping tabs).
 
-Adding rows is :class:`~techoms_core.store.channels.ChannelStore`'s job. Here
+Adding rows is :class:`~techoms_core.store.mapping_rows.MappingStore`'s job. Here
 each row is addressed by a ``row_id`` (a carrier or reference row's id, a SKU
 row's techOMS SKU key) and a change is one transaction: the old row goes and
 the new one is added under the same rules as any added row, or nothing
@@ -15,8 +15,8 @@ from sqlalchemy import Connection, delete, select
 
 from techoms_core.mappings import MappingError
 from techoms_core.store import schema
-from techoms_core.store.channels import add_carrier_rows, add_reference_rows, add_sku_rows
 from techoms_core.store.database import Database
+from techoms_core.store.mapping_rows import add_carrier_rows, add_reference_rows, add_sku_rows
 
 #: Mapping kinds, as the CLI and the console name them.
 MAPPING_KINDS = ("sku", "carrier", "reference")

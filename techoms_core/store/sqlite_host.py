@@ -10,6 +10,7 @@ from techoms_core.store.database import Clock, utc_now
 from techoms_core.store.engine import migrate, sqlite_engine
 from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
+from techoms_core.store.mapping_rows import MappingStore
 from techoms_core.store.paths import create_private_file, default_db_path
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
@@ -23,6 +24,7 @@ from techoms_core.store.views import RecordViews
 
 class SqliteHost(
     ChannelStore,
+    MappingStore,
     MappingEdits,
     RecordStore,
     RecordViews,
@@ -38,11 +40,11 @@ class SqliteHost(
 
     ``SqliteHost(path)`` opens the database at ``path`` (creating the file if
     needed) and brings its schema up to date with the Alembic migrations. Each
-    part of the host lives in its own module: account, channels and mappings
-    (``channels``), loading records (``records``), display (``views``), sends,
-    receives and snapshots, the review queue (``reviews``), the run log, locks
-    and jobs (``schedule``), and the console's paged reads (``browse``) and
-    mapping row edits (``mapping_edits``).
+    part of the host lives in its own module: account and channels
+    (``channels``), mappings (``mapping_rows``), loading records (``records``),
+    display (``views``), sends, receives and snapshots, the review queue
+    (``reviews``), the run log, locks and jobs (``schedule``), and the
+    console's paged reads (``browse``) and mapping row edits (``mapping_edits``).
 
     A new database file is created readable by its owner only (0600; SQLite
     gives its WAL and shared-memory files the same mode). Literal secrets in

@@ -54,7 +54,7 @@ def test_mapping_rows_add_list_export_import(cli, channel, sandbox, tmp_path):
     cli("map", "reference", channel, "sales_order", "customer_po", "instructions")
     rows = cli.json("map", "list", channel)
     assert rows["sku"] == [{"system_sku": "CAP-NAVY", "channel_sku": "LF-CAP"}]
-    assert rows["carrier"][0]["primary"] == "true"
+    assert rows["carrier"][0]["primary"] is True
     assert rows["reference"] == [
         {"level": "sales_order", "code": "customer_po", "property": "instructions"}
     ]

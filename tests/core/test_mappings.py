@@ -6,10 +6,12 @@ from techoms_core.mappings import (
     CarrierMap,
     CarrierRow,
     MappingError,
+    MappingProblem,
     ReferenceMap,
     ReferenceRow,
     SkuMap,
     UnmappedPolicy,
+    plan_carrier_rows,
 )
 from techoms_core.models import ReferenceLevel
 
@@ -92,3 +94,44 @@ def test_reference_map_selects_properties_per_level():
         ReferenceLevel.SALES_ORDER, {"Gift_Note": "Happy birthday", "other": "x"}
     ) == {"instructions": "Happy birthday"}
     assert references.properties_for(ReferenceLevel.SALES_ORDER_LINE, {"gift_note": "x"}) == {}
+
+
+def test_a_wildcard_row_is_never_sent_outbound():
+    """A wildcard matches inbound codes; outbound it would send the ``*`` literally."""
+    wildcard_only = [row for row in ROWS if row.service_system == "2day"]
+    result = CarrierMap(wildcard_only).outbound("ups", "2day")
+    assert (result.carrier, result.service) == ("ups", "2day")
+    assert "no outbound carrier mapping" in result.warning
+    with pytest.raises(MappingError, match="no outbound carrier mapping"):
+        CarrierMap(wildcard_only, policy=UnmappedPolicy.ERROR).outbound("ups", "2day")
+    exact = CarrierRow(
+        carrier_channel="UPS", service_channel="2nd Day Air", carrier_system="ups",
+        service_system="2day",
+    )  # fmt: skip
+    assert CarrierMap([*wildcard_only, exact]).outbound("UPS", "2DAY").service == "2nd Day Air"
+
+
+def test_a_wildcard_row_cannot_be_primary():
+    row = CarrierRow(
+        carrier_channel="UPS", service_channel="Ground*", carrier_system="UPS",
+        service_system="Ground", primary=True,
+    )  # fmt: skip
+    assert "cannot be primary" in row.problem()
+    assert plan_carrier_rows([], [row]).problems == (
+        MappingProblem(index=0, message=row.problem()),
+    )
+
+
+def test_rows_differing_only_in_primary_are_refused():
+    primary, plain = (
+        CarrierRow(
+            carrier_channel="UPS", service_channel="GND", carrier_system="ups",
+            service_system="ground", primary=flag,
+        )
+        for flag in (True, False)
+    )  # fmt: skip
+    plan = plan_carrier_rows([primary], [plain, primary])
+    assert plan.added == ()
+    assert [(p.index, "already mapped, primary" in p.message) for p in plan.problems] == [(0, True)]
+    plan = plan_carrier_rows([], [primary, plain])
+    assert plan.added == (primary,) and [p.index for p in plan.problems] == [1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from techoms_core.host import ChannelExists, UnknownChannel
-from techoms_core.mappings import CarrierRow, MappingError, ReferenceRow
+from techoms_core.mappings import CarrierRow, MappingConflict, MappingError, ReferenceRow
 from techoms_core.secrets import Secret
 from techoms_core.store import StoreError
 from tests.host import samples
@@ -68,7 +68,6 @@ def test_carrier_and_reference_mappings(wms):
         service_channel="2nd Day Air*",
         carrier_system="ups",
         service_system="2day",
-        primary=True,
     )
     assert wms.add_carrier_mappings("wms", [row, row]) == 1
     wms.set_carrier_policy("wms", "error")
@@ -87,3 +86,18 @@ def test_carrier_and_reference_mappings(wms):
     assert wms.reference_mapping_rows("wms") == [ref]
     with pytest.raises(UnknownChannel):
         wms.mappings("nope")
+
+
+def test_mapping_adds_name_every_refused_row_and_add_nothing(wms):
+    wms.add_sku_mappings("wms", [("A", "a-1")])
+    wildcard = CarrierRow(
+        carrier_channel="UPS", service_channel="Ground*", carrier_system="UPS",
+        service_system="Ground", primary=True,
+    )  # fmt: skip
+    with pytest.raises(MappingConflict) as refused:
+        wms.add_sku_mappings("wms", [("A", "other"), ("C", "c-1"), ("D", "a-1")])
+    assert [p.index for p in refused.value.problems] == [0, 2]
+    with pytest.raises(MappingConflict, match="cannot be primary"):
+        wms.add_carrier_mappings("wms", [wildcard])
+    assert wms.sku_mapping_rows("wms") == [("A", "a-1")]
+    assert wms.carrier_mapping_rows("wms") == []

@@ -38,7 +38,7 @@ def test_carrier_and_reference_rows_by_id(wms):
     (shown,) = wms.mapping_table("wms", "carrier")
     assert shown["primary"] == "false" and shown["carrier_channel"] == "UPS"
     changed = CarrierRow(
-        carrier_channel="UPS*", service_channel="Ground", carrier_system="ups",
+        carrier_channel="UPS Air", service_channel="Ground", carrier_system="ups",
         service_system="ground", primary=True,
     )  # fmt: skip
     wms.replace_mapping("wms", "carrier", shown["id"], changed)

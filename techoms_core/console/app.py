@@ -8,17 +8,38 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from techoms_core.console.pages import channels, login
+from plugins.registry import UnknownPlugin
+from techoms_core.console.pages import (
+    channel,
+    channels,
+    login,
+    mappings,
+    new_channel,
+    quick_actions,
+    runs,
+)
+from techoms_core.console.rendering import render
 from techoms_core.console.security import ConsoleGuard
 from techoms_core.console.state import ConsoleState
+from techoms_core.host import UnknownChannel
+from techoms_core.mappings import MappingError
+from techoms_core.store import StoreError
 
 STATIC = Path(__file__).with_name("static")
 SESSION_COOKIE = "techoms_console"
 #: A login lasts this long (seconds) unless the console restarts first.
 SESSION_SECONDS = 12 * 3600
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    """An unknown channel, plugin or run: a page saying so, status 404."""
+    message = str(error).strip("'\"")
+    return render(request, "not_found.html", title="Not found", problem=message, status_code=404)
 
 
 def create_app(state: ConsoleState) -> Starlette:
@@ -30,6 +51,11 @@ def create_app(state: ConsoleState) -> Starlette:
     routes = [
         *login.routes,
         *channels.routes,
+        *new_channel.routes,
+        *channel.routes,
+        *quick_actions.routes,
+        *mappings.routes,
+        *runs.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
@@ -42,6 +68,15 @@ def create_app(state: ConsoleState) -> Starlette:
         ),
         Middleware(ConsoleGuard),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={
+            UnknownChannel: _not_found,
+            UnknownPlugin: _not_found,
+            StoreError: _not_found,
+            MappingError: _not_found,
+        },
+    )
     app.state.console = state
     return app

@@ -9,6 +9,7 @@ changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
@@ -43,6 +44,14 @@ class MappingEdits(Database):
             ).all()
         return [{"id": str(getattr(row, id_column)), **_columns(kind, row)} for row in rows]
 
+    def add_mappings(self, channel: str, kind: str, rows: Iterable[Any]) -> int:
+        """Add rows of ``kind``, all or none (see ``add_sku_mappings`` and its
+        siblings); how many were new."""
+        _table(kind)
+        with self._write() as connection:
+            self._require_channel(connection, channel)
+            return _ADDERS[kind](connection, channel, rows)
+
     def remove_mapping(self, channel: str, kind: str, row_id: str) -> None:
         """Remove one row; ``MappingError`` if it is not there (any more)."""
         with self._write() as connection:
@@ -54,11 +63,13 @@ class MappingEdits(Database):
         :class:`CarrierRow` or a :class:`ReferenceRow`), in one transaction.
         A new row that contradicts another row raises ``MappingError`` and
         the old row stays."""
-        adders = {"sku": add_sku_rows, "carrier": add_carrier_rows, "reference": add_reference_rows}
         with self._write() as connection:
             self._require_channel(connection, channel)
             _delete_row(connection, channel, kind, row_id)
-            adders[kind](connection, channel, [new_row])
+            _ADDERS[kind](connection, channel, [new_row])
+
+
+_ADDERS = {"sku": add_sku_rows, "carrier": add_carrier_rows, "reference": add_reference_rows}
 
 
 def _table(kind: str) -> tuple[Any, str]:

@@ -144,3 +144,33 @@ def shot(page, screenshots: Path):
         return path
 
     return take
+
+
+@pytest.fixture
+def channel(console: Console, sandbox) -> Iterator[str]:  # noqa: F811
+    """A Leanafy channel on the sandbox (secrets read from the console's
+    environment), removed after the test; its name is unique in the module."""
+    from techoms_core.context import ChannelConfig
+
+    name = f"east-{next(_numbers)}"
+    console.host.add_channel(
+        ChannelConfig(
+            name=name,
+            plugin="leanafy",
+            settings={
+                "api_url": sandbox.url,
+                "api_key": f"env:{KEY_VARIABLE}",
+                "api_secret": f"env:{SECRET_VARIABLE}",
+                "warehouse_id": sandbox.warehouse_ids[0],
+            },
+            warehouse=f"WH-{name}",
+        )
+    )
+    yield name
+    if console.host.master_product_source() == name:
+        console.host.set_master_product_source("techoms")
+    if any(config.name == name for config in console.host.channels()):
+        console.host.delete_channel(name)
+
+
+_numbers = iter(range(1, 1_000_000))

@@ -58,6 +58,14 @@
     markDirty(false);
   });
 
+  // A form that htmx posts field by field is never submitted the browser's way
+  // (pressing Enter in a text field would otherwise reload the page).
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches("form[data-no-submit]")) {
+      event.preventDefault();
+    }
+  });
+
   // Leaving the page (a link, reload, closing) with unsaved changes asks first.
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {

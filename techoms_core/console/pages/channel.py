@@ -1,0 +1,239 @@
+"""``/channels/NAME``: the channel page, its form re-rendered as it is edited,
+Save and Delete.
+
+The page holds one form (Main settings, Channel settings, Advanced settings).
+Every change posts the form to ``/form``, which answers with the settings
+fields as the evaluator sees them now (shown, hidden, disabled, cascaded
+choices, problems). Save posts it to ``/save``: the whole form is validated
+and nothing is written unless all of it is well.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from techoms_core.console.pages.common import console
+from techoms_core.console.pages.settings_form import (
+    PERIODS,
+    SECTION_TABS,
+    Submitted,
+    evaluate,
+    job_rows,
+    read_submission,
+)
+from techoms_core.console.rendering import redirect, render
+from techoms_core.console.state import ConsoleState
+from techoms_core.context import ChannelConfig
+from techoms_core.host import HostError
+from techoms_core.jobs import JobRefused, set_job
+from techoms_core.menu import sync_menu
+from techoms_core.plugin import ChannelPlugin
+from techoms_core.settings import FormState
+
+MAPPING_TABS = (
+    ("carrier", "Carrier Mappings"),
+    ("sku", "SKU Mappings"),
+    ("reference", "Reference Mappings"),
+)
+TABS = (
+    ("main", "Main settings"),
+    ("channel-settings", "Channel settings"),
+    ("advanced", "Advanced settings"),
+    *((f"{kind}-mappings", label) for kind, label in MAPPING_TABS),
+)
+
+
+def delete_question(state: ConsoleState, config: ChannelConfig) -> str:
+    """The confirmation Delete asks, naming what goes with the channel."""
+    mappings = {kind: len(state.host.mapping_table(config.name, kind)) for kind, _ in MAPPING_TABS}
+    jobs = len(state.host.jobs(config.name))
+    return (
+        f"Delete channel {config.name}? This also deletes its {mappings['sku']} SKU, "
+        f"{mappings['carrier']} carrier and {mappings['reference']} reference mapping rows, "
+        f"its {jobs} recurring job(s), its receive cursors and its product send states. "
+        "Records it sent keep their state and its runs stay in the run log."
+    )
+
+
+def _page(request: Request, name: str) -> Response:
+    state = console(request)
+    config, plugin = state.channel(name)
+    form = evaluate(state, plugin, name, {}, config.settings)
+    return render(
+        request,
+        "channel.html",
+        title=config.name,
+        config=config,
+        plugin=plugin,
+        form=form,
+        main=_main(config.warehouse, config.enabled),
+        jobs=job_rows(state, config, plugin),
+        periods=PERIODS,
+        menu=sync_menu(plugin, name, state.host.master_product_source()),
+        tabs=TABS,
+        mapping_tabs=MAPPING_TABS,
+        section_tabs=SECTION_TABS,
+        delete_question=delete_question(state, config),
+        health=state.health.get(name),
+    )
+
+
+def _main(warehouse: str | None, enabled: bool, problems=(), job_problems=()) -> dict[str, Any]:
+    return {
+        "warehouse": warehouse,
+        "enabled": enabled,
+        "problems": list(problems),
+        "job_problems": list(job_problems),
+    }
+
+
+async def channel_page(request: Request) -> Response:
+    return await run_in_threadpool(_page, request, request.path_params["name"])
+
+
+async def re_render_form(request: Request) -> Response:
+    """The settings fields for what the form holds now (nothing is saved)."""
+    name = request.path_params["name"]
+    submitted = read_submission(await request.form())
+
+    def work() -> Response:
+        state = console(request)
+        config, plugin = state.channel(name)
+        form = evaluate(state, plugin, name, submitted.settings, config.settings)
+        return render(
+            request, "settings_fragment.html", form=form, section_tabs=SECTION_TABS, main=None
+        )
+
+    return await run_in_threadpool(work)
+
+
+async def save(request: Request) -> Response:
+    """Validate the whole form; save settings, warehouse, enabled and jobs, or nothing."""
+    name = request.path_params["name"]
+    submitted = read_submission(await request.form())
+    return await run_in_threadpool(_save, request, name, submitted)
+
+
+def _save(request: Request, name: str, submitted: Submitted) -> Response:
+    state = console(request)
+    config, plugin = state.channel(name)
+    form = evaluate(state, plugin, name, submitted.settings, config.settings)
+    job_problems = _job_problems(state, config, plugin, submitted.jobs)
+    problems = [str(problem) for problem in form.problems] + job_problems
+    main_problems: list[str] = []
+    if not problems:
+        try:
+            state.host.update_channel(
+                name,
+                settings=form.settings().raw_for_storage(),
+                warehouse=submitted.warehouse,
+                enabled=submitted.enabled,
+            )
+        except HostError as refused:
+            main_problems.append(str(refused))
+    if not problems and not main_problems:
+        _save_jobs(state, config, plugin, submitted.jobs)
+        config = state.host.channel(name)
+    return _after_save(
+        request,
+        state,
+        config,
+        plugin,
+        form,
+        submitted,
+        problems=problems + main_problems,
+        main_problems=main_problems,
+        job_problems=job_problems,
+    )
+
+
+def _after_save(
+    request: Request,
+    state: ConsoleState,
+    config: ChannelConfig,
+    plugin: ChannelPlugin,
+    form: FormState,
+    submitted: Submitted,
+    *,
+    problems: list[str],
+    main_problems: list[str],
+    job_problems: list[str],
+) -> Response:
+    saved = not problems
+    if saved:
+        form = evaluate(state, plugin, config.name, {}, config.settings)
+    return render(
+        request,
+        "settings_fragment.html",
+        form=form,
+        section_tabs=SECTION_TABS,
+        main_settings=True,
+        oob=True,
+        main=_main(
+            config.warehouse if saved else submitted.warehouse,
+            config.enabled if saved else submitted.enabled,
+            main_problems,
+            job_problems,
+        ),
+        jobs=_jobs_as_submitted(state, config, plugin, None if saved else submitted.jobs),
+        periods=PERIODS,
+        save_status={"saved": saved, "problems": problems},
+        headers={"HX-Trigger": "saved"} if saved else None,
+    )
+
+
+def _jobs_as_submitted(state, config, plugin, submitted: dict[str, str] | None) -> list[dict]:
+    rows = job_rows(state, config, plugin)
+    for row in rows if submitted else ():
+        row["period"] = submitted.get(row["option"].key, row["period"])
+    return rows
+
+
+def _job_problems(state, config, plugin, jobs: dict[str, str]) -> list[str]:
+    menu = {
+        option.key for option in sync_menu(plugin, config.name, state.host.master_product_source())
+    }
+    problems = []
+    for option, period in jobs.items():
+        if period not in PERIODS:
+            problems.append(
+                f"Recurring job {option}: {period!r} is not one of {', '.join(PERIODS)}"
+            )
+        elif option not in menu and period != "none":
+            problems.append(f"Recurring job {option}: not in this channel's Sync menu")
+    return problems
+
+
+def _save_jobs(state, config, plugin, jobs: dict[str, str]) -> None:
+    current = {row["option"].key: row["period"] for row in job_rows(state, config, plugin)}
+    for option, period in jobs.items():
+        if current.get(option) != period:
+            try:
+                set_job(state.host, state.registry, config.name, option, period)
+            except JobRefused:  # checked above; the menu changed meanwhile
+                continue
+
+
+async def delete(request: Request) -> Response:
+    """Delete the channel (the page asked for confirmation first)."""
+    name = request.path_params["name"]
+    state = console(request)
+    try:
+        await run_in_threadpool(state.host.delete_channel, name)
+    except HostError as refused:
+        return render(request, "_problem.html", problem=str(refused))
+    state.health.pop(name, None)
+    return redirect(request, "/")
+
+
+routes = [
+    Route("/channels/{name}", channel_page, methods=["GET"]),
+    Route("/channels/{name}/form", re_render_form, methods=["POST"]),
+    Route("/channels/{name}/save", save, methods=["POST"]),
+    Route("/channels/{name}/delete", delete, methods=["POST"]),
+]

@@ -1,0 +1,98 @@
+"""The channel page: adding a channel, Health Check, the Sync menu, Save."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from techoms_core.menu import sync_menu
+from techoms_core.secrets import Secret
+
+
+def _options(page) -> list[str]:
+    return page.locator("#sync-option option").evaluate_all("els => els.map(e => e.value)")
+
+
+def test_adding_a_leanafy_channel_shows_every_problem_at_once_then_opens_its_page(
+    page, console, sandbox, shot
+):
+    page.goto("/channels/new?plugin=leanafy")
+    shot("add-channel")
+    page.click("#add-channel")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("Nothing was saved")
+    expect(status).to_contain_text("Channel name: is required")
+    expect(page.locator("#field-api_url .field-problem")).to_contain_text("is required")
+    expect(page.locator("#field-api_key .field-problem")).to_contain_text("is required")
+    assert all(config.name != "added" for config in console.host.channels())
+
+    page.fill("#input-name", "added")
+    page.fill("#input-warehouse", "ADDED")
+    page.fill("#input-api_url", sandbox.url)
+    page.fill("#input-api_key", sandbox.api_key)
+    page.fill("#input-api_secret", sandbox.api_secret)
+    page.fill("#input-warehouse_id", sandbox.warehouse_ids[0])
+    expect(page.locator("[data-unsaved-mark]")).to_be_visible()
+    page.click("#add-channel")
+    page.wait_for_url("**/channels/added")
+    stored = console.host.channel("added")
+    assert stored.warehouse == "ADDED" and stored.settings["api_url"] == sandbox.url
+    key = stored.settings["api_key"]
+    assert (key.reveal() if isinstance(key, Secret) else key) == sandbox.api_key
+    # A saved secret is never sent back to the browser.
+    assert sandbox.api_key not in page.content()
+    expect(page.locator("#input-api_key")).to_have_attribute("placeholder", re.compile("saved"))
+    console.host.delete_channel("added")
+
+
+def test_a_health_check_that_passes_and_one_that_fails(page, channel, shot):
+    page.goto(f"/channels/{channel}")
+    page.click("#health-check")
+    report = page.locator("#health-report")
+    expect(report).to_contain_text("healthy")
+    expect(report).not_to_contain_text("not healthy")
+    expect(report).to_contain_text("Latency")
+    shot("channel")
+
+    page.click('[data-tab="channel-settings"]')
+    page.fill("#input-api_secret", "not-the-secret")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_contain_text("Saved.")
+    page.click("#health-check")
+    expect(report).to_contain_text("not healthy")
+    expect(report.locator("li.status-failed")).not_to_have_count(0)
+    shot("health-check-failed")
+
+
+def test_the_sync_dropdown_is_the_derived_menu_and_follows_the_master_product_source(
+    page, console, channel
+):
+    plugin = console.state.registry.get("leanafy")
+    page.goto(f"/channels/{channel}")
+    before = _options(page)
+    assert before == [option.key for option in sync_menu(plugin, channel, "techoms")]
+    assert "export-products" in before and "import-products" not in before
+
+    page.goto("/")
+    page.select_option("#master-product-source", channel)
+    page.click("text=Change")
+    expect(page.locator("#channels")).to_contain_text("Master Product Source")
+    page.goto(f"/channels/{channel}")
+    after = _options(page)
+    assert after == [option.key for option in sync_menu(plugin, channel, channel)]
+    assert "import-products" in after and "export-products" not in after
+
+
+def test_save_refuses_a_bad_form_whole_and_names_every_problem(page, console, channel):
+    page.goto(f"/channels/{channel}")
+    page.click('[data-tab="channel-settings"]')
+    page.fill("#input-api_url", "ftp://example.com")
+    page.click('[data-tab="main"]')
+    page.select_option("#job-send-shipments", "15m")
+    page.click("#save")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("Nothing was saved")
+    expect(page.locator("#field-api_url .field-problem")).to_contain_text("https")
+    assert console.host.jobs(channel) == []
+    assert console.host.channel(channel).settings["api_url"].startswith("http://")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
+from techoms_core.cli.sync import stop_on_signals
 
 EXTRA_HINT = "pip install 'techoms-channels[console]'"
 
@@ -54,7 +55,8 @@ def console(state: CliState, port: int, host: str) -> None:
         out.out.print("Stop with Ctrl-C.", markup=False)
 
     try:
-        serve_console(console_state, host=host, port=port, started=started)
+        with stop_on_signals() as stop:
+            serve_console(console_state, host=host, port=port, started=started, stop=stop)
     except OSError as error:
         raise CommandFailed(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 

@@ -30,6 +30,7 @@ Embedding::
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from techoms_core.console.app import create_app
@@ -41,11 +42,16 @@ __all__ = ["ConsoleServer", "ConsoleState", "create_app", "serve_console"]
 
 
 def serve_console(
-    state: ConsoleState, *, host: str, port: int, started: Callable[[str], None]
+    state: ConsoleState,
+    *,
+    host: str,
+    port: int,
+    started: Callable[[str], None],
+    stop: threading.Event,
 ) -> None:
-    """Serve the console until interrupted; ``started`` gets its URL first."""
+    """Serve the console until ``stop`` is set; ``started`` gets its URL first."""
     if state.runs is None:
         state.runs = BackgroundRuns(state)
     server = ConsoleServer(state, host=host, port=port)
     started(server.url)
-    server.run()
+    server.run(stop)

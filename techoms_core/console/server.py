@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import socket
+import threading
 from collections.abc import Mapping
 
 import uvicorn
@@ -66,17 +67,34 @@ class ConsoleServer:
             timeout_graceful_shutdown=5,
         )
         self.server = uvicorn.Server(config)
+        self._stop = threading.Event()
 
-    def run(self) -> None:
-        """Serve until interrupted (Ctrl-C / SIGTERM in the main thread) or
-        :meth:`stop`; syncs still running are asked to stop after their batch."""
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Serve until ``stop`` is set (or :meth:`stop` is called). Syncs still
+        running are then asked to stop after their current batch, and waited for.
+
+        uvicorn serves from a thread of its own, so the caller decides what
+        stops the console (the CLI: SIGTERM and Ctrl-C)."""
+        stop = stop or self._stop
+        self._stop = stop
+
+        def serve() -> None:
+            try:
+                self.server.run(sockets=[self.socket])
+            finally:
+                stop.set()
+
+        thread = threading.Thread(target=serve, name="console-server", daemon=True)
+        thread.start()
         try:
-            self.server.run(sockets=[self.socket])
+            stop.wait()
         finally:
+            self.server.should_exit = True
             if self.state.runs is not None:
                 self.state.runs.stop_all()
+            thread.join()
             self.socket.close()
 
     def stop(self) -> None:
         """Ask :meth:`run` (in another thread) to return."""
-        self.server.should_exit = True
+        self._stop.set()

@@ -14,10 +14,21 @@ def _options(page) -> list[str]:
     return page.locator("#sync-option option").evaluate_all("els => els.map(e => e.value)")
 
 
-def test_adding_a_leanafy_channel_shows_every_problem_at_once_then_opens_its_page(
+def test_adding_a_leanafy_channel_with_fields_that_hide_show_disable_and_cascade(
     page, console, sandbox, shot
 ):
     page.goto("/channels/new?plugin=leanafy")
+    warehouse = page.locator("#field-warehouse_id")
+    custom_fields = page.locator("#field-concurrent_requests, #field-requests_per_second")
+    # Disabled until the credentials are valid; the two custom limits hidden.
+    expect(page.locator("#input-warehouse_id")).to_be_disabled()
+    expect(warehouse).to_contain_text("fill in Api Url, Api Key and Api Secret to choose")
+    expect(custom_fields).to_have_count(2)
+    for field in custom_fields.all():
+        expect(field).to_be_hidden()
+    page.select_option("#choice-throughput", "custom")
+    for field in custom_fields.all():
+        expect(field).to_be_visible()
     shot("add-channel")
     page.click("#add-channel")
     status = page.locator("#save-status")
@@ -25,24 +36,41 @@ def test_adding_a_leanafy_channel_shows_every_problem_at_once_then_opens_its_pag
     expect(status).to_contain_text("Channel name: is required")
     expect(page.locator("#field-api_url .field-problem")).to_contain_text("is required")
     expect(page.locator("#field-api_key .field-problem")).to_contain_text("is required")
-    assert all(config.name != "added" for config in console.host.channels())
+    expect(page.locator("#field-concurrent_requests .field-problem")).to_contain_text("required")
+    page.select_option("#choice-throughput", "default")
+    for field in custom_fields.all():
+        expect(field).to_be_hidden()
 
     page.fill("#input-name", "added")
     page.fill("#input-warehouse", "ADDED")
     page.fill("#input-api_url", sandbox.url)
     page.fill("#input-api_key", sandbox.api_key)
+    page.fill("#input-api_secret", "not-the-secret")
+    page.press("#input-api_secret", "Tab")
+    # Wrong credentials: still disabled, saying why.
+    expect(warehouse).to_contain_text("invalid credentials")
+    expect(warehouse.locator("input, select")).to_be_disabled()
     page.fill("#input-api_secret", sandbox.api_secret)
-    page.fill("#input-warehouse_id", sandbox.warehouse_ids[0])
+    page.press("#input-api_secret", "Tab")
+    # Cascaded: the account's warehouses, read from Leanafy with these credentials.
+    dropdown = page.locator("#choice-warehouse_id")
+    expect(dropdown).to_be_enabled()
+    listed = dropdown.locator("option").evaluate_all("els => els.map(e => e.value)")
+    assert set(sandbox.warehouse_ids) <= set(listed)
+    page.select_option("#choice-warehouse_id", sandbox.warehouse_ids[1])
     expect(page.locator("[data-unsaved-mark]")).to_be_visible()
+    shot("add-channel-cascaded")
     page.click("#add-channel")
     page.wait_for_url("**/channels/added")
     stored = console.host.channel("added")
     assert stored.warehouse == "ADDED" and stored.settings["api_url"] == sandbox.url
+    assert stored.settings["warehouse_id"] == sandbox.warehouse_ids[1]
     key = stored.settings["api_key"]
     assert (key.reveal() if isinstance(key, Secret) else key) == sandbox.api_key
     # A saved secret is never sent back to the browser.
     assert sandbox.api_key not in page.content()
     expect(page.locator("#input-api_key")).to_have_attribute("placeholder", re.compile("saved"))
+    expect(page.locator("[data-unsaved-mark]")).to_be_hidden()
     console.host.delete_channel("added")
 
 
@@ -88,6 +116,8 @@ def test_save_refuses_a_bad_form_whole_and_names_every_problem(page, console, ch
     page.goto(f"/channels/{channel}")
     page.click('[data-tab="channel-settings"]')
     page.fill("#input-api_url", "ftp://example.com")
+    page.press("#input-api_url", "Tab")
+    expect(page.locator("#field-api_url .field-problem")).to_contain_text("https")
     page.click('[data-tab="main"]')
     page.select_option("#job-send-shipments", "15m")
     page.click("#save")

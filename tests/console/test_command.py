@@ -46,9 +46,9 @@ def test_the_console_prints_its_url_and_a_generated_password_and_listens_on_loop
 
 def test_a_chosen_password_is_not_printed_and_a_non_loopback_host_is_warned_about(tmp_path):
     process = _start(tmp_path, "--host", "0.0.0.0", env={"TECHOMS_CONSOLE_PASSWORD": "s3cret-pw"})
-    first = process.stdout.readline()
+    first, second = process.stdout.readline(), process.stdout.readline()
     assert first.startswith("techOMS console: http://0.0.0.0:")
+    assert second == "Password: the value of TECHOMS_CONSOLE_PASSWORD\n"
     out, err = _stop(process)
-    assert "s3cret-pw" not in out + err + first
-    assert "TECHOMS_CONSOLE_PASSWORD" in out
+    assert "s3cret-pw" not in out + err + first + second
     assert "not a loopback address" in err

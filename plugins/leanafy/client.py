@@ -46,6 +46,39 @@ class ListPage:
     total: int | None = None
 
 
+class PagingStuck(MalformedResponse):
+    """A list that does not end: a page that repeats the one before, or more
+    pages than :data:`~plugins.leanafy.contract.MAX_LIST_PAGES`."""
+
+
+class PagingGuard:
+    """Stops a list whose pages do not advance, or that goes on past the cap.
+
+    A WMS that answers ``has_more`` for ever with the same page would otherwise
+    be asked again and again; one whose pages never run out would be read for
+    ever. Either ends the read with :class:`PagingStuck`, naming the list.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.pages = 0
+        self._previous: list[Record] | None = None
+
+    def check(self, listed: ListPage) -> None:
+        self.pages += 1
+        if self.pages > wire.MAX_LIST_PAGES:
+            raise PagingStuck(
+                f"{SERVICE_NAME} listed {self.path} for more than {wire.MAX_LIST_PAGES:,} "
+                "pages; stopped reading it"
+            )
+        if listed.records and listed.records == self._previous:
+            raise PagingStuck(
+                f"{SERVICE_NAME} answered page {self.pages} of {self.path} with the same "
+                "records as the page before, and said more follow; stopped reading it"
+            )
+        self._previous = listed.records
+
+
 def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``values`` in slices of at most ``size``."""
     for start in range(0, len(values), size):
@@ -110,6 +143,12 @@ class LeanafyClient:
         payload, meta = self.get(path, query)
         if not isinstance(payload, list):
             raise MalformedResponse(f"{SERVICE_NAME} answered a list request without a list")
+        for index, record in enumerate(payload):
+            if not isinstance(record, Mapping):
+                raise MalformedResponse(
+                    f"{SERVICE_NAME} listed {path} page {page} with record {index} "
+                    f"not an object: {record!r:.40}"
+                )
         has_more = meta.get(wire.Meta.HAS_MORE)
         if has_more is None:
             has_more = len(payload) >= limit
@@ -156,15 +195,15 @@ class LeanafyClient:
         one timestamp longer than a page is read by page number.
         """
         number = 1
+        guard = PagingGuard(path)
         while True:
             query = dict(params)
             if since is not None:
                 query[wire.Query.UPDATED_FROM] = since
             listed = self.page(path, query, page=number, limit=limit)
-            if not listed.records:
-                return
-            yield listed
-            if not listed.has_more:
+            guard.check(listed)
+            yield listed  # an empty first page too: its metadata may say the list is empty
+            if not listed.records or not listed.has_more:
                 return
             last = str(listed.records[-1].get(wire.UPDATED_AT) or "")
             if since is None or instant_of(last) > instant_of(since):
@@ -175,8 +214,10 @@ class LeanafyClient:
     def all_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Record]:
         """Every record of a small list (a lookup), page after page."""
         number = 1
+        guard = PagingGuard(path)
         while True:
             listed = self.page(path, params, page=number, limit=wire.MAX_PAGE_SIZE)
+            guard.check(listed)
             yield from listed.records
             if not listed.has_more or not listed.records:
                 return

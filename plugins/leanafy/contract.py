@@ -25,6 +25,9 @@ DEFAULT_PAGE_SIZE = 100
 #: Records per page when a receive reads changes: the most Leanafy gives, so a
 #: receive costs one request per 500 records (tests lower it to cross pages).
 RECEIVE_PAGE_SIZE = MAX_PAGE_SIZE
+#: The most pages one read of a list takes before it is stopped as endless
+#: (10 million records at 500 a page) [techOMS].
+MAX_LIST_PAGES = 20_000
 #: A repeatable filter (``sku``, ``primary_reference_number``) takes up to this many values [model].
 MAX_FILTER_VALUES = 100
 

@@ -10,6 +10,7 @@ wording in front of the core's default rows; the actions (retry, wait
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import requests
@@ -71,3 +72,13 @@ def parse_error(response: requests.Response) -> ErrorDetail | None:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+_FIELD_PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): ")
+
+
+def field_named_by(error: Exception, default: str | None = None) -> str | None:
+    """The field a data error's message starts with (``"on_hand: must be ..."``),
+    so a failed record names its field; ``default`` when it names none."""
+    match = _FIELD_PATH.match(str(error))
+    return match[1] if match else default

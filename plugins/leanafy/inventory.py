@@ -10,11 +10,12 @@ later page) replaces its earlier reading instead of counting twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import TYPE_CHECKING, Any
 
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
+from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.models import InventoryLevel, Page, RecordResult
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 #: Inventory levels per yielded page.
 LEVELS_PER_PAGE = 500
+#: The largest quantity a level may hold: what every store can keep (a 32-bit integer).
+MAX_QUANTITY = 2**31 - 1
 
 Quantities = tuple[int, int, int]
 _UNIT_SEPARATOR = "\x1f"
@@ -52,43 +55,104 @@ def channel_warehouse(context: ChannelContext, client: LeanafyClient) -> str:
     )
 
 
+class SnapshotRefused(RuntimeError):
+    """A snapshot that cannot be swapped in without losing levels techOMS holds:
+    a row that names no SKU, or an empty warehouse Leanafy does not confirm."""
+
+
 def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[InventoryLevel]]:
-    """The warehouse's levels, summed over lots, in pages of :data:`LEVELS_PER_PAGE`."""
+    """The warehouse's levels, summed over lots, in pages of :data:`LEVELS_PER_PAGE`.
+
+    A SKU with any unreadable row (a quantity that is not a whole number in
+    range, no warehouse) has no level in the snapshot and is reported
+    ``failed``: the host keeps the level it holds for that SKU. A row with no
+    SKU could belong to any SKU, so it refuses the whole snapshot
+    (:class:`SnapshotRefused`), as does a snapshot with no level at all unless
+    Leanafy's list metadata confirms the list is empty (every row it counted
+    was read, and none is in the channel's warehouse).
+    """
     warehouse = channel_warehouse(context, client)
-    # One entry per (SKU, lot): "SKU<US>lot" -> (on_hand, allocated, available).
-    # Leanafy spells a SKU the same way on every row of its item, so the SKU
-    # as sent is its identity here.
-    rows: dict[str, Quantities] = {}
-    problems: list[RecordResult] = []
+    reading = _Reading(warehouse)
     # Rows have no _id: a row read twice at a page boundary replaces itself.
     pages = client.pages_since(wire.Path.INVENTORY, {}, None, limit=wire.MAX_PAGE_SIZE)
-    for listed in pages:
+    for number, listed in enumerate(pages, start=1):
+        if number == 1:
+            reading.total = listed.total
         for row in listed.records:
-            if row.get(wire.InventoryRow.WAREHOUSE_ID) != warehouse:
-                continue
-            reading = _reading(row)
-            if isinstance(reading, RecordResult):
-                problems.append(reading)
-                continue
-            sku = str(row[wire.InventoryRow.SKU]).strip()
-            rows[f"{sku}{_UNIT_SEPARATOR}{row.get(wire.InventoryRow.LOT_NUMBER) or ''}"] = reading
-    yield from _pages(_summed(rows), problems)
+            reading.add(row, number)
+    if not reading.rows and not reading.failed:
+        reading.confirm_empty()
+    yield from _pages(_summed(reading.rows, reading.failed), list(reading.failed.values()))
 
 
-def _reading(row: dict[str, Any]) -> Quantities | RecordResult:
-    sku = str(row.get(wire.InventoryRow.SKU) or "").strip()
-    values = [row.get(key) for key in QUANTITY_FIELDS]
-    if not sku or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        why = f"Leanafy inventory row of item {row.get(wire.InventoryRow.ITEM_ID)} is unreadable"
-        return RecordResult.failed(sku or "(no SKU)", why, field="on_hand")
-    return (values[0], values[1], values[2])
+class _Reading:
+    """The rows of one snapshot: quantities by "SKU + lot", failures by SKU."""
+
+    def __init__(self, warehouse: str) -> None:
+        self.warehouse = warehouse
+        # "SKU<US>lot" -> (on_hand, allocated, available). Leanafy spells a SKU
+        # the same way on every row of its item, so the SKU as sent is its identity.
+        self.rows: dict[str, Quantities] = {}
+        self.failed: dict[str, RecordResult] = {}
+        self.listed: set[int] = set()
+        self.total: int | None = None
+
+    def add(self, row: dict[str, Any], page: int) -> None:
+        sku, lot = row.get(wire.InventoryRow.SKU), str(row.get(wire.InventoryRow.LOT_NUMBER) or "")
+        row_warehouse = row.get(wire.InventoryRow.WAREHOUSE_ID)
+        if not self.rows and not self.failed:  # only an empty snapshot needs the count
+            self.listed.add(hash((str(row_warehouse), str(sku), lot)))
+        if isinstance(row_warehouse, str) and row_warehouse != self.warehouse:
+            return
+        if not isinstance(sku, str) or not sku.strip():
+            raise SnapshotRefused(
+                f"Leanafy inventory row of item {row.get(wire.InventoryRow.ITEM_ID)!r:.40} on "
+                f"page {page} has no SKU ({wire.InventoryRow.SKU}: {sku!r:.40}); the snapshot "
+                "is refused and every level is kept as it was"
+            )
+        sku = sku.strip()
+        if sku in self.failed:
+            return
+        if row_warehouse is None or not isinstance(row_warehouse, str):
+            self._fail(sku, wire.InventoryRow.WAREHOUSE_ID, f"is {row_warehouse!r:.40}")
+            return
+        quantities = []
+        for key in QUANTITY_FIELDS:
+            value = row.get(key)
+            if type(value) is not int or not -MAX_QUANTITY <= value <= MAX_QUANTITY:
+                self._fail(sku, key, f"is {value!r:.40}, not a whole number of units")
+                return
+            quantities.append(value)
+        self.rows[f"{sku}{_UNIT_SEPARATOR}{lot}"] = (quantities[0], quantities[1], quantities[2])
+
+    def _fail(self, sku: str, field: str, why: str) -> None:
+        self.failed[sku] = RecordResult.failed(
+            sku,
+            f"Leanafy inventory row is unreadable: {field} {why}; the level techOMS holds is kept",
+            field=field,
+        )
+
+    def confirm_empty(self) -> None:
+        """Refuse a snapshot with no level unless Leanafy counted exactly the
+        rows read (none of them in this warehouse)."""
+        if self.total is not None and type(self.total) is int and self.total == len(self.listed):
+            return
+        raise SnapshotRefused(
+            f"Leanafy listed no inventory for warehouse {self.warehouse}, and its list "
+            f"metadata does not confirm it ({wire.Meta.TOTAL}: {self.total!r:.40}, rows "
+            f"read: {len(self.listed)}); the snapshot is refused and every level is kept"
+        )
 
 
-def _summed(rows: dict[str, Quantities]) -> dict[str, list[int]]:
+def _summed(rows: dict[str, Quantities], failed: Container[str]) -> dict[str, list[int]]:
+    """Quantities summed per SKU, leaving out the SKUs with an unreadable row."""
     totals: dict[str, list[int]] = {}
     while rows:  # emptied as it goes, so the per-lot and per-SKU maps never both peak
         key, (on_hand, allocated, available) = rows.popitem()
-        total = totals.setdefault(key.partition(_UNIT_SEPARATOR)[0], [0, 0, 0])
+        sku = key.partition(_UNIT_SEPARATOR)[0]
+        if sku in failed:
+            continue
+        total = totals.setdefault(sku, [0, 0, 0])
         total[0] += on_hand
         total[1] += allocated
         total[2] += available
@@ -100,12 +164,17 @@ def _pages(
 ) -> Iterator[Page[InventoryLevel]]:
     batch: list[InventoryLevel] = []
     for sku, (on_hand, allocated, available) in totals.items():
+        if max(abs(on_hand), abs(allocated), abs(available)) > MAX_QUANTITY:
+            why = f"Leanafy level is over {MAX_QUANTITY:,} units; the level techOMS holds is kept"
+            problems.append(RecordResult.failed(sku, why, field="on_hand"))
+            continue
         try:
             level = InventoryLevel(
                 sku=sku, on_hand=on_hand, allocated=allocated, available=available
             )
         except ValueError as error:
-            problems.append(RecordResult.failed(sku, f"Leanafy level refused: {error}"))
+            why = f"Leanafy level refused: {error}; the level techOMS holds is kept"
+            problems.append(RecordResult.failed(sku, why, field=field_named_by(error)))
             continue
         batch.append(level)
         if len(batch) >= LEVELS_PER_PAGE:

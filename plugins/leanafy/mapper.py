@@ -236,8 +236,19 @@ def _child_reader(row: Child) -> Reader:
         value = payload.get(key)
         if value is None:
             return None
-        if many:
-            return tuple([build(item, options) for item in value])
-        return build(value, options)
+        if not many:
+            return build(_an_object(value, key), options)
+        if not isinstance(value, list):
+            raise ValueError(f"{key}: expected a list of objects, got {value!r:.40}")
+        return tuple(
+            [build(_an_object(item, f"{key}[{n}]"), options) for n, item in enumerate(value)]
+        )
 
     return read
+
+
+def _an_object(value: Any, path: str) -> Mapping[str, Any]:
+    """``value`` if it is a JSON object; a ``ValueError`` naming ``path`` if not."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{path}: expected an object, got {value!r:.40}")
+    return value

@@ -15,15 +15,25 @@ from typing import Any
 
 from plugins.leanafy import contract as wire
 
+#: The largest quantity or unit cost techOMS accepts from Leanafy: what every
+#: store can keep (a 32-bit integer for quantities).
+MAX_VALUE = 2**31 - 1
+
 
 def _decimal(line: Mapping[str, Any], key: str) -> Decimal:
+    """``line[key]`` as a finite Decimal no larger than :data:`MAX_VALUE`."""
     value = line.get(key)
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"{key}: expected a number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError(f"{key}: expected a number, got {value!r:.40}")
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value)[:100])
     except InvalidOperation:
-        raise ValueError(f"{key}: expected a number, got {value!r}") from None
+        raise ValueError(f"{key}: expected a number, got {value!r:.40}") from None
+    if not number.is_finite():
+        raise ValueError(f"{key}: expected a finite number, got {value!r:.40}")
+    if abs(number) > MAX_VALUE:
+        raise ValueError(f"{key}: {value!r:.40} is more than techOMS can hold ({MAX_VALUE:,})")
+    return number
 
 
 def conversion_rate(line: Mapping[str, Any], key: str) -> Decimal:
@@ -41,14 +51,16 @@ def _whole(value: Decimal, key: str) -> int:
         raise ValueError(f"{key}: {value} is not a whole number of base units")
     if value < 0:
         raise ValueError(f"{key}: must not be negative, got {value}")
+    if value > MAX_VALUE:
+        raise ValueError(f"{key}: {value} base units is more than techOMS can hold")
     return int(value)
 
 
 # Plain JSON integers below these bounds are counted without Decimal: their
-# product stays within Decimal's 28 digits, so it is exactly what the Decimal
-# path gives, at a fraction of its cost.
-_WHOLE_LIMIT = 10**18
-_RATE_LIMIT = 10**9
+# product stays below MAX_VALUE, so it is exactly what the Decimal path gives,
+# at a fraction of its cost.
+_WHOLE_LIMIT = 2**15
+_RATE_LIMIT = 2**15
 
 
 def _whole_number(value: Any) -> bool:

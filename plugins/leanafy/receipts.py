@@ -16,6 +16,7 @@ from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.cursor import Cursor
 from plugins.leanafy.documents import send_documents
+from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ARN, RECEIPT_UPDATE
@@ -80,8 +81,6 @@ def receive(
         updates: list[ReceiptUpdate] = []
         problems: list[RecordResult] = []
         for arn in arns:
-            if arn.get(wire.Arn.STATUS) not in wire.RECEIVED_ARN_STATUSES:
-                continue
             if not view.is_ours(arn, wire.Arn.PRIMARY_REFERENCE_NUMBER):
                 continue
             outcome = _update(arn)
@@ -90,12 +89,24 @@ def receive(
 
 
 def _update(arn: dict[str, Any]) -> ReceiptUpdate | RecordResult:
+    """The receipt update of a listed ARN, or the ``failed`` result naming why
+    not. Only closed ARNs were asked for: any other status (none included) is
+    reported, never passed over, since the cursor moves past it."""
     number = str(arn[wire.Arn.PRIMARY_REFERENCE_NUMBER]).strip()
-    try:
-        return RECEIPT_UPDATE.build(arn)
-    except (ValueError, TypeError) as error:
+    status = arn.get(wire.Arn.STATUS)
+    if status not in wire.RECEIVED_ARN_STATUSES:
         return RecordResult.failed(
             number,
-            f"Leanafy ARN {arn.get(wire.Arn.CODE)} is not applied, its data is wrong: {error}",
-            field="lines",
+            f"Leanafy listed ARN {arn.get(wire.Arn.CODE)!r:.40} among closed ones with "
+            f"{wire.Arn.STATUS} {status!r:.40}; not applied",
+            field=wire.Arn.STATUS,
+        )
+    try:
+        return RECEIPT_UPDATE.build(arn)
+    except (ValueError, TypeError, ArithmeticError) as error:
+        return RecordResult.failed(
+            number,
+            f"Leanafy ARN {arn.get(wire.Arn.CODE)!r:.40} is not applied, its data is wrong: "
+            f"{error}",
+            field=field_named_by(error, "lines"),
         )

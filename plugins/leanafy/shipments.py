@@ -20,6 +20,7 @@ from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.cursor import Cursor
 from plugins.leanafy.documents import send_documents
+from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ORDER, SHIPMENT_UPDATE
@@ -138,18 +139,28 @@ def _update(
     context: ChannelContext, order: dict[str, Any], carriers: CarrierMap | None
 ) -> ShipmentUpdate | RecordResult:
     number = str(order[wire.Order.PRIMARY_REFERENCE_NUMBER]).strip()
+    status = order.get(wire.Order.STATUS)
+    if status not in wire.RECEIVED_ORDER_STATUSES:
+        # Only these were asked for; any other status (none included) is
+        # reported, never passed over, since the cursor moves past it.
+        return RecordResult.failed(
+            number,
+            f"Leanafy listed order {order.get(wire.Order.CODE)!r:.40} among shipped, closed "
+            f"and cancelled ones with {wire.Order.STATUS} {status!r:.40}; not applied",
+            field=wire.Order.STATUS,
+        )
     notes: list[str] = []
     options = MapOptions(carriers=carriers, notes=notes)
     try:
         update = SHIPMENT_UPDATE.build(order, options)
     except MappingError as error:
         return RecordResult.failed(number, str(error), field="packages")
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, ArithmeticError) as error:
         return RecordResult.failed(
             number,
-            f"Leanafy order {order.get(wire.Order.CODE)} is not applied, its data is wrong: "
-            f"{error}",
-            field="lines",
+            f"Leanafy order {order.get(wire.Order.CODE)!r:.40} is not applied, its data is "
+            f"wrong: {error}",
+            field=field_named_by(error, "lines"),
         )
     for note in notes:
         context.log.warning(f"shipment {number}: {note}")

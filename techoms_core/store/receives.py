@@ -112,6 +112,7 @@ class ReceiveStore(Database):
                         for key, level in fresh
                     ],
                 )
+            _keep_levels(connection, channel, run_id, page.problems)
             results.extend(page.problems)
             insert_messages(connection, run_id, results, self._now())
         return results
@@ -178,6 +179,34 @@ def _store_cursor(connection: Connection, channel: str, option: str, cursor: str
         connection.execute(
             insert(table).values(channel=channel, option=option, cursor=cursor, updated_at=now)
         )
+
+
+def _keep_levels(
+    connection: Connection, channel: str, run_id: int, problems: Sequence[RecordResult]
+) -> None:
+    """Stage the level the warehouse holds now for each SKU the snapshot could
+    not read (a ``failed`` problem keyed by SKU), so the swap keeps it."""
+    keys = list(dict.fromkeys(sku_key(p.key) for p in problems if p.status == "failed"))
+    if not keys:
+        return
+    staging, levels = schema.inventory_staging, schema.inventory
+    connection.execute(
+        delete(staging).where(staging.c.channel == channel, staging.c.sku_key.in_(keys))
+    )
+    held = select(
+        literal(channel),
+        levels.c.sku_key,
+        literal(run_id),
+        levels.c.sku,
+        levels.c.on_hand,
+        levels.c.allocated,
+        levels.c.available,
+    ).where(
+        levels.c.warehouse == _snapshot_warehouse(connection, channel),
+        levels.c.sku_key.in_(keys),
+    )
+    columns = ["channel", "sku_key", "run_id", "sku", "on_hand", "allocated", "available"]
+    connection.execute(insert(staging).from_select(columns, held))
 
 
 def _snapshot_warehouse(connection: Connection, channel: str) -> str:

@@ -315,6 +315,6 @@ def test_an_arn_with_impossible_quantities_is_named_and_not_applied(lean, sandbo
     summary = run(lean, "receive-receipts")
 
     failed = [r for r in summary.records if r.status == "failed"]
-    assert [(r.key, r.field) for r in failed] == [("R-00001", "lines")], summary.records
+    assert [(r.key, r.field) for r in failed] == [("R-00001", "received_qty")], summary.records
     rows = {row["number"]: row for row in lean.receipt_rows()}
     assert rows["R-00001"]["status"] == "sent" and rows["R-00002"]["status"] == "received"

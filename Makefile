@@ -1,8 +1,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOWEST := .venv-lowest
 
-.PHONY: demo test lint format clean
+.PHONY: demo test test-lowest lint format clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +20,18 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -n 2
 
+# The lowest supported version of every dependency (constraints/lowest.txt), in a
+# virtualenv of its own: the framework, store and runner suites.
+$(LOWEST)/.installed: setup.cfg pyproject.toml constraints/lowest.txt
+	python3 -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints/lowest.txt \
+		-e '.[host,sandbox,testing]' pytest-xdist pytest-timeout
+	touch $(LOWEST)/.installed
+
+test-lowest: $(LOWEST)/.installed
+	$(LOWEST)/bin/pytest -n 2 -q tests/core tests/host tests/test_architecture.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -28,4 +41,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) build *.egg-info .pytest_cache .ruff_cache

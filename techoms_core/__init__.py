@@ -14,7 +14,7 @@ WMS supports, each marked ``@hookimpl``. The module is registered under the
     techoms.channels =
         mywms = mywms_channel.hooks
 
-The host discovers it (:mod:`plugins.registry`), derives its Sync menu from the
+The host discovers it (:class:`techoms_core.registry.Registry`), derives its Sync menu from the
 hooks it implements, and calls one channel's implementation per call.
 """
 

@@ -281,3 +281,21 @@ def receive_receipts(context: ChannelContext, cursor: str | None) -> Iterator[Pa
     Duty: receive shape. Only completed receipts; partial receiving is not
     reported.
     """
+
+
+@hookspec
+def register_commands(cli: object) -> None:
+    """Add commands to a host's command line (the reference host's ``techoms``).
+
+    Sync option: none; called once by a host's command line when it starts,
+    for every loaded plugin (not first-result: each plugin adds its own).
+
+    :param cli: the host's root command group (a ``click.Group`` for
+        ``techoms``); add commands with ``cli.add_command(...)``. A command
+        named like one of the host's own is never reached: the host's wins.
+    :returns: nothing.
+
+    Duty: optional. Import what the commands need inside the hook, so the plugin
+    still loads where the host's command line (click) is not installed. Leanafy
+    adds ``techoms sandbox`` and ``techoms demo`` this way.
+    """

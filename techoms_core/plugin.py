@@ -133,6 +133,10 @@ class ChannelPlugin:
 
         return listed
 
+    def register_commands(self, cli: object) -> None:
+        """Let this plugin add its commands to a host's command group ``cli``."""
+        self._call("register_commands", cli=cli)
+
     # -- sends ----------------------------------------------------------------
 
     def send(

@@ -120,7 +120,7 @@ def run_option(
     """Run ``option_key`` for ``channel_name`` and return its summary.
 
     :param host: the techOMS host (:class:`~techoms_core.host.Host`).
-    :param registry_or_plugin: a :class:`plugins.registry.Registry` (the
+    :param registry_or_plugin: a :class:`techoms_core.registry.Registry` (the
         channel's plugin is looked up by its key) or a
         :class:`~techoms_core.plugin.ChannelPlugin`.
     :param dry_run: report what would be sent or applied; write nothing.

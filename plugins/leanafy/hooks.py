@@ -103,3 +103,11 @@ def send_receipts(context: ChannelContext, receipts: Sequence[Receipt]) -> Itera
 def receive_receipts(context: ChannelContext, cursor: str | None) -> Iterator[Page[ReceiptUpdate]]:
     """ARNs Leanafy has closed since ``cursor``."""
     return receipt_flow.receive(context, LeanafyClient(context), cursor)
+
+
+@hookimpl
+def register_commands(cli: object) -> None:
+    """``techoms sandbox`` and ``techoms demo``, for trying Leanafy without an account."""
+    from plugins.leanafy.commands import add_commands
+
+    add_commands(cli)

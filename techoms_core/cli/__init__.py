@@ -15,14 +15,12 @@ import click
 from techoms_core.cli import (
     channels,
     console,
-    demo,
     jobs,
     log,
     mapping,
     plugins,
     records,
     review,
-    sandbox,
     secret_key,
     sync,
 )
@@ -45,10 +43,11 @@ def main(ctx: click.Context, db: Path | None) -> None:
     """techOMS fulfillment channels: the reference host.
 
     techOMS keeps products, shipments and receipts; a channel connects it to a
-    warehouse management system (WMS) such as Leanafy. Start with:
+    warehouse management system (WMS) through a channel plugin. Installed
+    plugins may add commands of their own (listed below with the host's).
+    Start with:
 
     \b
-      techoms demo                          the whole story on a local sandbox
       techoms plugins                       which channel plugins are installed
       techoms channel add NAME --plugin KEY --set field=value ...
       techoms menu NAME                     what the channel can sync
@@ -70,8 +69,6 @@ for module in (
     jobs,
     log,
     plugins,
-    sandbox,
-    demo,
     console,
 ):
     module.register(main)

@@ -17,7 +17,6 @@ from typing import Any
 
 import click
 
-from plugins.registry import Registry, UnknownPlugin
 from techoms_core.cli.output import Output
 from techoms_core.context import ChannelConfig
 from techoms_core.host import HostError
@@ -26,6 +25,7 @@ from techoms_core.mappings import MappingError
 from techoms_core.menu import NotInMenu
 from techoms_core.options import UnknownOption
 from techoms_core.plugin import ChannelPlugin, NotSupported
+from techoms_core.registry import Registry, UnknownPlugin
 from techoms_core.secrets import Secret
 from techoms_core.settings import SettingsError
 from techoms_core.settings.validation import ENV_PREFIX
@@ -87,6 +87,7 @@ class CliState:
     ) -> None:
         self.db = db
         self._registry = registry
+        self._plugin_commands: click.Group | None = None
         self._host = host
         self._owns_host = host is None
         self._secrets_known = False
@@ -104,6 +105,16 @@ class CliState:
         if self._registry is None:
             self._registry = Registry.discover()
         return self._registry
+
+    @property
+    def plugin_commands(self) -> click.Group:
+        """The commands the loaded plugins add (their ``register_commands``
+        hooks), collected once; a plugin whose hook fails adds none and is
+        reported among ``registry.problems``."""
+        if self._plugin_commands is None:
+            self._plugin_commands = click.Group("plugin-commands")
+            self.registry.problems.extend(self.registry.register_commands(self._plugin_commands))
+        return self._plugin_commands
 
     @property
     def host(self) -> SqliteHost:
@@ -165,7 +176,8 @@ pass_state = click.make_pass_decorator(CliState)
 
 
 class TechomsGroup(click.Group):
-    """The root command group: every error of every command ends here.
+    """The root command group: the host's commands, those the plugins add
+    (``register_commands``), and the one place every error ends.
 
     Errors the user can fix print as one masked message (every problem listed,
     up to :data:`MAX_LISTED_PROBLEMS`, then counted) and exit 1. Unexpected
@@ -175,6 +187,15 @@ class TechomsGroup(click.Group):
     included, as one JSON object on stdout: ``{"ok": false, "message": ...,
     "problems": [...]}``.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        own = super().list_commands(ctx)
+        added = _plugin_commands(ctx).list_commands(ctx)
+        return sorted({*own, *added})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        own = super().get_command(ctx, cmd_name)
+        return own if own is not None else _plugin_commands(ctx).get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         as_json = _wants_json(ctx)
@@ -211,6 +232,10 @@ def _wants_json(ctx: click.Context) -> bool:
     """Whether the command line asks for ``--json`` (read before the command
     parses it, so that its own usage errors are JSON too)."""
     return "--json" in (*getattr(ctx, "_protected_args", ()), *ctx.args)
+
+
+def _plugin_commands(ctx: click.Context) -> click.Group:
+    return ctx.ensure_object(CliState).plugin_commands
 
 
 def _output(ctx: click.Context) -> Output:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from techoms_core.template import PluginNameError, create_plugin, plugin_names
+from techoms_core.template import PluginNameError, create_plugin, next_steps, plugin_names
 
 
 class NewPluginFailed(click.ClickException):
@@ -54,8 +54,6 @@ def new_plugin(name: str, directory: Path, as_json: bool) -> None:
         )
         return
     click.echo(f"Created {folder} (channel key {names['key']!r}, package {names['package']}).")
-    click.echo("Next:")
-    click.echo(f"  cd {folder}")
-    click.echo("  pip install -e '.[test]'")
-    click.echo("  pytest                      # the conformance suite, green")
+    for line in next_steps(folder):
+        click.echo(line)
     click.echo(f"  techoms plugins             # {names['key']} is listed")

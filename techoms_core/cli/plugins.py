@@ -33,6 +33,7 @@ def plugins_command(state: CliState, as_json: bool, strict: bool) -> None:
     with the reason below the table and the others still work.
     """
     registry = state.registry
+    state.plugin_commands  # noqa: B018  (collected, so a plugin whose commands fail is listed)
     loaded = registry.plugins()
     if as_json:
         state.out.json(

@@ -5,13 +5,16 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen, validators
 
-from techoms_core.http.conventions import WireConventions
 from techoms_core.models.fields import required_text
 from techoms_core.settings import SettingsSchema
 from techoms_core.throughput import STANDARD_PROFILES, ThroughputProfile
+
+if TYPE_CHECKING:
+    from techoms_core.http.conventions import WireConventions
 
 
 class Feature(enum.StrEnum):
@@ -66,6 +69,21 @@ def _profiles(instance, attribute, value) -> None:
         raise ValueError("throughput_profiles: profile keys must be unique")
 
 
+def _default_wire() -> WireConventions:
+    # Imported on use: the models are read by hosts and tools that never open
+    # a connection, and the HTTP toolkit (requests, tenacity) is slow to load.
+    from techoms_core.http.conventions import WireConventions
+
+    return WireConventions()
+
+
+def _wire(instance, attribute, value) -> None:
+    from techoms_core.http.conventions import WireConventions
+
+    if not isinstance(value, WireConventions):
+        raise TypeError(f"wire: must be WireConventions, not {type(value).__name__}")
+
+
 def _reference_properties(value: Mapping) -> dict[ReferenceLevel, tuple[str, ...]]:
     return {ReferenceLevel(level): tuple(names) for level, names in dict(value).items()}
 
@@ -98,6 +116,4 @@ class PluginDeclaration:
     reference_properties: dict[ReferenceLevel, tuple[str, ...]] = field(
         factory=dict, converter=_reference_properties
     )
-    wire: WireConventions = field(
-        factory=WireConventions, validator=validators.instance_of(WireConventions)
-    )
+    wire: WireConventions = field(factory=_default_wire, validator=_wire)

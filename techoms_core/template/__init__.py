@@ -4,7 +4,8 @@ the conformance suite from its first commit.
 :func:`create_plugin` renders the ``*.tmpl`` files beside this module into a
 new folder; :data:`LAYOUT` says where each one goes. Templates are
 :class:`string.Template` text: ``${package}`` is replaced, ``$$`` is a dollar.
-``techoms new-plugin NAME`` is the command-line way to call it.
+``techoms new-plugin NAME`` (with the reference host) and
+``python -m techoms_core.template NAME`` (with the framework alone) call it.
 """
 
 from __future__ import annotations
@@ -93,6 +94,16 @@ def create_plugin(name: str, destination: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def next_steps(folder: Path) -> list[str]:
+    """What to type after creating the plugin in ``folder``."""
+    return [
+        "Next:",
+        f"  cd {folder}",
+        "  pip install -e '.[test]'",
+        "  pytest                      # the conformance suite, green",
+    ]
 
 
 def render(template: str, names: dict[str, str]) -> str:

@@ -19,7 +19,7 @@ registers a pytest plugin (entry point ``pytest11``, name ``techoms``) with
 these fixtures; define ``plugin_under_test`` and ``plugin_settings`` in your
 ``conftest.py`` and the rest follow:
 
-* ``plugin_registry``: a :class:`~plugins.registry.Registry` holding only
+* ``plugin_registry``: a :class:`~techoms_core.registry.Registry` holding only
   your plugin; ``channel_plugin``: its :class:`~techoms_core.plugin.ChannelPlugin`.
 * ``channel_context``: a channel context built with ``open_context`` from
   ``plugin_settings``; ``make_channel_context(settings)`` for more of them.

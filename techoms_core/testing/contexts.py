@@ -10,7 +10,7 @@ stays fast while the retry logic itself still runs::
         report = hooks.health_check(context=context)
 
 :func:`registry_with` registers one plugin in a fresh
-:class:`~plugins.registry.Registry`, exactly as discovery would, and fails with
+:class:`~techoms_core.registry.Registry`, exactly as discovery would, and fails with
 the registry's own reason when the plugin is not acceptable.
 """
 
@@ -79,12 +79,12 @@ def unreachable_url() -> str:
 
 
 def registry_with(plugin: object, key: str | None = None):  # -> Registry
-    """A :class:`~plugins.registry.Registry` holding only ``plugin``.
+    """A :class:`~techoms_core.registry.Registry` holding only ``plugin``.
 
     ``key`` defaults to the key the plugin declares. Raises
-    :class:`~plugins.registry.PluginLoadError` with the registry's reason.
+    :class:`~techoms_core.registry.PluginLoadError` with the registry's reason.
     """
-    from plugins.registry import Registry
+    from techoms_core.registry import Registry
 
     registry = Registry()
     registry.register(plugin, key or declared_key(plugin))

@@ -30,9 +30,9 @@ import pytest
 pytest.register_assert_rewrite("techoms_core.testing.conformance")
 
 if TYPE_CHECKING:
-    from plugins.registry import Registry
     from techoms_core.context import ChannelContext
     from techoms_core.plugin import ChannelPlugin
+    from techoms_core.registry import Registry
     from techoms_core.testing.logs import LogCapture
     from techoms_core.testing.recording import HttpRecorder
 
@@ -58,7 +58,7 @@ def plugin_settings() -> Mapping[str, Any]:
 @pytest.fixture
 def plugin_registry(plugin_under_test: object) -> Registry:
     """A registry holding only the plugin under test, registered as discovery would."""
-    from plugins.registry import PluginLoadError
+    from techoms_core.registry import PluginLoadError
     from techoms_core.testing.contexts import registry_with
 
     try:

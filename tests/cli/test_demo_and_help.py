@@ -6,7 +6,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from techoms_core import hookimpl
 from techoms_core.cli import CliState, main
+from techoms_core.models import PluginDeclaration
+from techoms_core.registry import Registry
+from techoms_core.settings import SettingsSchema
 
 DEMO_KEY, DEMO_SECRET = "demo-key-4f0c2b9e", "demo-secret-a81d33c7"
 
@@ -37,7 +41,10 @@ def test_the_demo_wants_a_new_database(tmp_path):
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    """Every command, with those the installed plugins add (as ``techoms --help`` lists them)."""
+    context = click.Context(main, obj=CliState())
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
@@ -48,9 +55,7 @@ def test_every_command_has_help(path):
     result = CliRunner().invoke(main, [*path, "--help"], obj=CliState())
     assert result.exit_code == 0, result.output
     assert "Usage: " in result.stdout
-    command = main
-    for name in path:
-        command = command.commands[name]
+    command = dict(_commands(main))[path]
     assert command.help and len(command.help.split()) >= 5, f"{' '.join(path)} needs a docstring"
 
 
@@ -62,3 +67,38 @@ def test_spec_commands_exist():
         "map reference", "map import", "map export", "jobs set", "jobs list", "jobs run", "log",
         "sandbox", "demo",
     } <= names  # fmt: skip
+
+
+def test_plugin_commands_come_from_the_plugins_not_the_core(tmp_path):
+    """``sandbox`` and ``demo`` are Leanafy's (its register_commands hook): a
+    host without Leanafy has neither, and still runs its own commands."""
+    without_leanafy = CliState(tmp_path / "t.db", registry=Registry())
+    result = CliRunner().invoke(main, ["sandbox", "--help"], obj=without_leanafy)
+    assert result.exit_code == 2
+    assert "No such command 'sandbox'" in result.stderr
+    listed = CliRunner().invoke(main, ["--help"], obj=CliState(registry=Registry()))
+    assert listed.exit_code == 0
+    assert "demo" not in listed.stdout.split("Commands:")[1]
+    assert "plugins" in listed.stdout.split("Commands:")[1]
+
+
+def test_a_plugin_whose_commands_fail_is_reported_and_the_host_goes_on(tmp_path):
+    class Broken:
+        @hookimpl
+        def channel_declaration(self):
+            return PluginDeclaration(
+                key="broken", display_name="Broken", version="1", settings=SettingsSchema(())
+            )
+
+        @hookimpl
+        def register_commands(self, cli):
+            raise RuntimeError("no click here")
+
+    registry = Registry()
+    registry.register(Broken(), "broken")
+    state = CliState(tmp_path / "t.db", registry=registry)
+    result = CliRunner().invoke(main, ["plugins", "--json"], obj=state)
+    assert result.exit_code == 0, result.output
+    assert [str(p) for p in registry.problems] == [
+        "plugin 'broken' skipped: register_commands failed: RuntimeError: no click here"
+    ]

@@ -12,10 +12,11 @@ def test_every_hook_follows_the_documentation_template():
     assert documentation_gaps() == []
 
 
-def test_there_is_one_hook_per_sync_option_after_the_channel_hooks():
+def test_there_is_one_hook_per_sync_option_after_the_channel_hooks_and_commands_last():
     names = [function.__name__ for function in hook_functions()]
     assert names[:3] == ["channel_declaration", "health_check", "settings_field_choices"]
-    assert sorted(names[3:]) == sorted(option.hook for option in SYNC_OPTIONS)
+    assert names[-1] == "register_commands"
+    assert sorted(names[3:-1]) == sorted(option.hook for option in SYNC_OPTIONS)
 
 
 def test_the_hook_reference_page_is_current():

@@ -11,19 +11,17 @@ install is ``pip install --no-deps --no-build-isolation --no-index -e``.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from techoms_core.template import create_plugin
+from tests.kit.virtualenvs import make_virtualenv, run
 
 DISCOVER = """
 import json
-from plugins.registry import Registry
+from techoms_core.registry import Registry
 from techoms_core.menu import sync_menu
 registry = Registry.discover()
 plugin = registry.get("acme_wms")
@@ -35,38 +33,6 @@ print(json.dumps({
     "module": plugin.declaration.display_name,
 }))
 """
-
-
-def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("PYTEST", "PYTHON", "PIP_", "VIRTUAL_ENV"))
-    }
-    environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    return subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def make_virtualenv(where: Path) -> Path:
-    """A virtualenv without pip that sees this environment's packages; its python."""
-    created = run(sys.executable, "-m", "venv", "--without-pip", where, cwd=where.parent)
-    assert created.returncode == 0, created.stderr
-    python = where / "bin" / "python"
-    purelib = run(
-        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=where
-    )
-    host_packages = sysconfig.get_paths()["purelib"]
-    line = f"import site; site.addsitedir({host_packages!r})\n"
-    (Path(purelib.stdout.strip()) / "techoms_host_environment.pth").write_text(line)
-    return python
 
 
 @pytest.mark.slow

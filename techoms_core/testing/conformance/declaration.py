@@ -37,7 +37,7 @@ class DeclarationChecks(ConformanceBase):
         assert not gaps, "the declaration is incomplete: " + "; ".join(gaps)
 
     def test_plugin_loads_without_problems(self) -> None:
-        from plugins.registry import PluginLoadError
+        from techoms_core.registry import PluginLoadError
 
         key = self.declaration.key
         try:
@@ -48,7 +48,7 @@ class DeclarationChecks(ConformanceBase):
         assert [plugin.key for plugin in registry.plugins()] == [key]
 
     def test_entry_point_discovers_the_plugin(self) -> None:
-        from plugins.registry import ENTRY_POINT_GROUP, Registry
+        from techoms_core.registry import ENTRY_POINT_GROUP, Registry
 
         key = self.declaration.key
         found = [e for e in entry_points(group=ENTRY_POINT_GROUP) if e.name == key]

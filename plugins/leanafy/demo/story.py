@@ -19,8 +19,9 @@ from typing import Any
 
 from rich.text import Text
 
+from plugins.leanafy.demo.narration import Narrator
+from plugins.leanafy.sandbox import SandboxServer
 from techoms_core.cli.app import CliState
-from techoms_core.cli.narration import Narrator
 from techoms_core.context import ChannelConfig, open_context
 from techoms_core.menu import sync_menu
 
@@ -400,8 +401,6 @@ def tell_the_story(state: CliState, run_cli: Callable[[list[str]], int]) -> list
     ``state.environ`` must hold the sandbox credentials under
     :data:`KEY_VARIABLE` and :data:`SECRET_VARIABLE`.
     """
-    from plugins.leanafy.sandbox import SandboxServer
-
     with SandboxServer(
         port=0,
         api_key=state.environ[KEY_VARIABLE],

@@ -1,4 +1,4 @@
-"""``techoms demo``: the whole story on a Leanafy sandbox (see :mod:`techoms_core.demo`)."""
+"""``techoms demo``: the whole story on a Leanafy sandbox (see :mod:`.story`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from techoms_core import demo as story
+from plugins.leanafy.demo import story
 from techoms_core.cli.app import CliState, CommandFailed
 from techoms_core.store import SqliteHost
 
@@ -101,7 +101,3 @@ def _conclude(state: CliState, mismatches: list[str], kept: Path | None) -> None
         out.print(f"The database is kept: try `techoms --db {kept} show shipments`.")
     else:
         out.print("To keep the database and explore it: techoms demo --db demo.db")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(demo)

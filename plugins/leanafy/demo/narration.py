@@ -1,6 +1,6 @@
 """Narrating ``techoms`` commands: print one, run it in-process, check what happened.
 
-:class:`Narrator` is what the demo (:mod:`techoms_core.demo`) tells its story
+:class:`Narrator` is what the demo (:mod:`plugins.leanafy.demo.story`) tells its story
 with. Every command it shows is a real ``techoms`` command line, run with the
 narrator's :class:`~techoms_core.cli.app.CliState`, so what the reader sees is
 exactly what they would see typing it. Each :meth:`Narrator.expect` compares

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from plugins.leanafy.sandbox.server import serve
 from techoms_core.cli.app import CliState, pass_state
 
 
@@ -63,9 +64,6 @@ def sandbox(
     Credentials you give are masked in what it prints; generated ones are
     shown once, since you need them. Stops on Ctrl-C or SIGTERM.
     """
-    # Imported here so the core CLI starts even if this plugin's package is broken.
-    from plugins.leanafy.sandbox import serve
-
     state.out.add_secrets([api_key, api_secret])
     # SIGTERM stops the server cleanly from the start, even before the banner is out.
     if threading.current_thread() is threading.main_thread():
@@ -87,7 +85,3 @@ def sandbox(
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def register(group: click.Group) -> None:
-    group.add_command(sandbox)

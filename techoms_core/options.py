@@ -36,6 +36,16 @@ class ProductGate(enum.Enum):
 
 @frozen
 class SyncOption:
+    """One sync option, with everything needed to call its hook and treat its records.
+
+    :ivar records: what travels, in words (``"shipment updates"``).
+    :ivar batch: a send hook's batch parameter (``"shipments"``); ``None`` for
+        receives and snapshots.
+    :ivar keyed_by_sku: whether the records are identified by their SKU
+        (products, inventory levels), so SKU mappings translate their keys too;
+        sent SKU-keyed records are products, screened for required fields.
+    """
+
     key: str
     label: str
     hook: str
@@ -43,6 +53,17 @@ class SyncOption:
     records: str
     shape: Shape
     gate: ProductGate = ProductGate.NONE
+    batch: str | None = None
+    keyed_by_sku: bool = False
+
+    def arguments(self, *, batch: object = None, cursor: str | None = None) -> dict[str, object]:
+        """The hook's keyword arguments besides ``context``: a send's batch,
+        a receive's cursor, nothing for a snapshot."""
+        if self.shape is Shape.SEND:
+            return {self.batch: batch}
+        if self.shape is Shape.RECEIVE:
+            return {"cursor": cursor}
+        return {}
 
 
 SYNC_OPTIONS: tuple[SyncOption, ...] = (
@@ -54,6 +75,7 @@ SYNC_OPTIONS: tuple[SyncOption, ...] = (
         "products",
         Shape.RECEIVE,
         ProductGate.ONLY_WHEN_MASTER,
+        keyed_by_sku=True,
     ),
     SyncOption(
         "export-products",
@@ -63,6 +85,8 @@ SYNC_OPTIONS: tuple[SyncOption, ...] = (
         "products",
         Shape.SEND,
         ProductGate.ONLY_WHEN_NOT_MASTER,
+        batch="products",
+        keyed_by_sku=True,
     ),
     SyncOption(
         "update-products",
@@ -72,6 +96,8 @@ SYNC_OPTIONS: tuple[SyncOption, ...] = (
         "products",
         Shape.SEND,
         ProductGate.ONLY_WHEN_NOT_MASTER,
+        batch="products",
+        keyed_by_sku=True,
     ),
     SyncOption(
         "receive-inventory",
@@ -80,6 +106,7 @@ SYNC_OPTIONS: tuple[SyncOption, ...] = (
         Direction.INBOUND,
         "inventory levels",
         Shape.SNAPSHOT,
+        keyed_by_sku=True,
     ),
     SyncOption(
         "send-shipments",
@@ -88,6 +115,7 @@ SYNC_OPTIONS: tuple[SyncOption, ...] = (
         Direction.OUTBOUND,
         "shipments",
         Shape.SEND,
+        batch="shipments",
     ),
     SyncOption(
         "cancel-shipments",
@@ -96,6 +124,7 @@ SYNC_OPTIONS: tuple[SyncOption, ...] = (
         Direction.OUTBOUND,
         "shipments",
         Shape.SEND,
+        batch="shipments",
     ),
     SyncOption(
         "receive-shipments",
@@ -112,6 +141,7 @@ SYNC_OPTIONS: tuple[SyncOption, ...] = (
         Direction.OUTBOUND,
         "receipts",
         Shape.SEND,
+        batch="receipts",
     ),
     SyncOption(
         "receive-receipts",

@@ -29,7 +29,7 @@ from techoms_core.models import (
     Shipment,
     ShipmentUpdate,
 )
-from techoms_core.options import SYNC_OPTIONS, SyncOption, option_named
+from techoms_core.options import OPTIONS_BY_HOOK, SYNC_OPTIONS, SyncOption, option_named
 from techoms_core.settings import ChannelSettings, Choice, SettingsField
 from techoms_core.settings.form import ChoicesSource, ChoicesUnavailable
 
@@ -74,7 +74,7 @@ class ChannelPlugin:
 
     def _call(self, hook: str, **kwargs: Any) -> Any:
         if not self.implements(hook):
-            option = next((o for o in SYNC_OPTIONS if o.hook == hook), None)
+            option = OPTIONS_BY_HOOK.get(hook)
             raise NotSupported(self.declaration, option.label if option else hook)
         others = [p for p in self._pm.get_plugins() if p is not self._plugin]
         caller = self._pm.subset_hook_caller(hook, remove_plugins=others)
@@ -150,18 +150,14 @@ class ChannelPlugin:
         option = option_named(option) if isinstance(option, str) else option
         if not self.implements(option.hook):
             raise NotSupported(self.declaration, option.label)
-        is_products = option.records == "products"
-        if is_products:
-            ready, early = rules.screen_products(records, self.declaration.required_export_fields)
-        else:
-            ready, early = rules.distinct_keys(records)
+        required = self.declaration.required_export_fields
+        ready, early = rules.screen_batch(option, records, required)
         yield from early
         if not ready:
             return
         skus = context.mappings.skus
         outbound = [rules.to_channel(record, skus) for record in ready]
-        param = "products" if is_products else option.records
-        results = self._call(option.hook, context=context, **{param: outbound})
+        results = self._call(option.hook, context=context, **option.arguments(batch=outbound))
         expected = {rules.to_channel(r, skus).key: r.key for r in ready}
         yield from _one_result_each(self.declaration, option, results, expected)
 
@@ -197,17 +193,13 @@ class ChannelPlugin:
     ) -> Iterator[Page[Any]]:
         """Run a receive or snapshot option; yields pages in techOMS SKUs."""
         option = option_named(option) if isinstance(option, str) else option
-        if option.hook == "receive_inventory":
-            pages = self._call(option.hook, context=context)
-        else:
-            pages = self._call(option.hook, context=context, cursor=cursor)
-        keyed_by_sku = option.records in ("products", "inventory levels")
+        pages = self._call(option.hook, context=context, **option.arguments(cursor=cursor))
         for page in pages:
             if not isinstance(page, Page):
                 raise TypeError(
                     f"{self.key}.{option.hook} yielded {type(page).__name__}, not a Page"
                 )
-            yield rules.page_to_system(page, context.mappings.skus, keyed_by_sku)
+            yield rules.page_to_system(page, context.mappings.skus, option.keyed_by_sku)
 
     def import_products(
         self, context: ChannelContext, cursor: str | None = None

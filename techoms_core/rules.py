@@ -26,6 +26,7 @@ from techoms_core.models import (
     ShipmentUpdate,
 )
 from techoms_core.models.sku import first_of_each_sku
+from techoms_core.options import SyncOption
 
 T = TypeVar("T")
 
@@ -65,6 +66,20 @@ def screen_products(
         for p in repeats
     )
     return firsts, early
+
+
+def screen_batch(
+    option: SyncOption, records: Sequence[T], required: Iterable[str]
+) -> tuple[list[T], list[RecordResult]]:
+    """Split a send batch into what may reach the plugin and the core's own results.
+
+    Products (the SKU-keyed records a send takes) missing a ``required`` field
+    fail; a repeated key (a SKU, compared as SKUs are) is skipped. The facade
+    applies this before calling the plugin, and a dry run reports exactly it.
+    """
+    if option.keyed_by_sku:
+        return screen_products(records, required)  # type: ignore[arg-type,return-value]
+    return distinct_keys(records)
 
 
 def distinct_keys(records: Sequence[T]) -> tuple[list[T], list[RecordResult]]:

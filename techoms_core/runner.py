@@ -38,7 +38,7 @@ import math
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from techoms_core import rules
 from techoms_core.context import ChannelConfig, ChannelContext, open_context
@@ -60,6 +60,9 @@ from techoms_core.runs import RecordLine, RunProgress, RunRefused, RunSummary
 from techoms_core.send_groups import ResultGroup
 from techoms_core.settings import SettingsError
 from techoms_core.throughput import ThroughputProfile
+
+if TYPE_CHECKING:
+    from techoms_core.registry import Registry
 
 __all__ = [
     "BATCH_PER_SLOT",
@@ -107,7 +110,7 @@ class LockLost(RuntimeError):
 
 def run_option(
     host: Host,
-    registry_or_plugin: Any,
+    registry_or_plugin: Registry | ChannelPlugin,
     channel_name: str,
     option_key: str,
     *,
@@ -264,11 +267,8 @@ class _Steps:
     def _would_send(self, batch) -> list[RecordResult]:
         """What a send would do, without calling the plugin: the core's own
         refusals as they would be, every other record ``ok`` "would be sent"."""
-        if self.option.records == "products":
-            required = self.plugin.declaration.required_export_fields
-            ready, early = rules.screen_products(batch, required)
-        else:
-            ready, early = rules.distinct_keys(batch)
+        required = self.plugin.declaration.required_export_fields
+        ready, early = rules.screen_batch(self.option, batch, required)
         would = [RecordResult.ok(record.key, message="would be sent") for record in ready]
         return [*early, *would]
 
@@ -363,7 +363,13 @@ def _channel(host: Host, name: str) -> ChannelConfig:
         raise RunRefused(str(exc)) from None
 
 
-def _plugin(registry_or_plugin, config, host, option, dry_run) -> ChannelPlugin:
+def _plugin(
+    registry_or_plugin: Registry | ChannelPlugin,
+    config: ChannelConfig,
+    host: Host,
+    option: SyncOption,
+    dry_run: bool,
+) -> ChannelPlugin:
     if isinstance(registry_or_plugin, ChannelPlugin):
         return registry_or_plugin
     try:

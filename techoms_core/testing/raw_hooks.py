@@ -9,7 +9,6 @@ implementation directly, through pluggy, with only that plugin registered.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import pluggy
@@ -18,13 +17,6 @@ from techoms_core import hookspecs
 from techoms_core.hookspecs import PROJECT_NAME
 from techoms_core.models import PluginDeclaration
 from techoms_core.options import SyncOption
-
-
-def batch_parameter(option: SyncOption) -> str:
-    """The name of a send hook's batch parameter (``shipments``, ``products``...)."""
-    spec = getattr(hookspecs, option.hook)
-    names = [name for name in inspect.signature(spec).parameters if name != "context"]
-    return names[0]
 
 
 class RawHooks:
@@ -53,10 +45,8 @@ class RawHooks:
 
     def send(self, option: SyncOption, context: Any, records: list[Any]) -> Any:
         """Call a send option's hook with ``records`` as its batch."""
-        return self.call(option.hook, context=context, **{batch_parameter(option): records})
+        return self.call(option.hook, context=context, **option.arguments(batch=records))
 
     def receive(self, option: SyncOption, context: Any, cursor: str | None) -> Any:
         """Call a receive or snapshot option's hook (a snapshot takes no cursor)."""
-        if option.hook == "receive_inventory":
-            return self.call(option.hook, context=context)
-        return self.call(option.hook, context=context, cursor=cursor)
+        return self.call(option.hook, context=context, **option.arguments(cursor=cursor))

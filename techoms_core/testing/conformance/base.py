@@ -37,6 +37,13 @@ OPTION_FIXTURES: dict[str, Callable[[SyncOption], bool]] = {
 }
 
 
+#: Sample documents (not keyed by SKU) by the send hook's batch parameter.
+_SAMPLE_DOCUMENTS = {
+    "shipments": samples.sample_shipments,
+    "receipts": samples.sample_receipts,
+}
+
+
 class ConformanceBase:
     """What every plugin's conformance class is made of.
 
@@ -120,12 +127,10 @@ class ConformanceBase:
         if hasattr(wms, "sample_records"):
             return list(wms.sample_records(option.key, self.batch_size))
         count = self.batch_size
-        if option.records == "products":
+        if option.keyed_by_sku:
             return samples.sample_products(count)
-        skus = list(self.known_skus(wms))
-        if option.records == "shipments":
-            return samples.sample_shipments(count, skus=skus)
-        return samples.sample_receipts(count, skus=skus)
+        documents = _SAMPLE_DOCUMENTS[option.batch]
+        return documents(count, skus=list(self.known_skus(wms)))
 
     def refused_record(self, option: SyncOption, wms: Any) -> Any:
         """One record of the option's kind that the WMS refuses.
@@ -135,7 +140,7 @@ class ConformanceBase:
         """
         if hasattr(wms, "refused_record"):
             return wms.refused_record(option.key)
-        if option.records == "products":
+        if option.keyed_by_sku:
             raise NotImplementedError(
                 f"Tell the suite which product your WMS refuses for {option.key}: override "
                 "refused_record(self, option, wms), or give your double refused_record(option)."

@@ -10,10 +10,10 @@ from typing import Any
 
 from attrs import define, field, frozen
 
-from plugins.registry import Registry
 from techoms_core.context import ChannelConfig
 from techoms_core.models import HealthReport
 from techoms_core.plugin import ChannelPlugin
+from techoms_core.registry import Registry
 from techoms_core.store import SqliteHost
 
 

@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from plugins.registry import UnknownPlugin
 from techoms_core.console.pages.common import console
 from techoms_core.console.rendering import redirect, render
 from techoms_core.console.state import ConsoleState
 from techoms_core.menu import TECHOMS
 from techoms_core.models import Feature
+from techoms_core.registry import UnknownPlugin
 from techoms_core.store import StoreError
 
 

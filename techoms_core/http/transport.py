@@ -41,6 +41,14 @@ class ChannelResponse(Response):
 
     _decoded: Any = _NOT_DECODED
 
+    @classmethod
+    def of(cls, response: Response) -> ChannelResponse:
+        """``response`` as a :class:`ChannelResponse`: a new object holding the
+        same attributes (status, headers, url, raw body, cookies, history...)."""
+        channel = cls()
+        vars(channel).update(vars(response))
+        return channel
+
     def json(self, **kwargs: Any) -> Any:
         """The decoded body; without arguments decoded once and remembered."""
         if kwargs:
@@ -72,12 +80,8 @@ class ThrottledAdapter(HTTPAdapter):
         self.limits = limits or AnswerLimits()
 
     def build_response(self, req: PreparedRequest, resp: Any) -> Response:
-        """``requests``' own response, made a :class:`ChannelResponse`."""
-        response = super().build_response(req, resp)
-        # requests builds a plain Response; switching its class keeps every
-        # attribute requests set on it and adds only the remembered json().
-        response.__class__ = ChannelResponse
-        return response
+        """``requests``' own response, as a :class:`ChannelResponse`."""
+        return ChannelResponse.of(super().build_response(req, resp))
 
     def send(
         self,

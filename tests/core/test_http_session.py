@@ -7,8 +7,10 @@ import threading
 from decimal import Decimal
 
 import pytest
+import requests
 
 from techoms_core.http import ChannelSession, MalformedResponse, NoResponse, RetryPolicy
+from techoms_core.http.transport import ChannelResponse
 from techoms_core.secrets import Secret
 from tests.core.http_server import API_KEY, UNLIMITED, Answer, ScriptedServer
 
@@ -73,6 +75,20 @@ def test_an_answer_is_decoded_once_however_often_it_is_read(wms, make_session):
     assert response.json()["payload"]["price"] == 1.5
     exact = response.json(parse_float=Decimal)
     assert exact["payload"]["price"] == Decimal("1.5") and exact is not response.json()
+
+
+def test_the_answer_is_a_requests_response_with_everything_requests_set(wms, make_session):
+    wms.default = Answer(body={"success": True, "payload": []}, headers={"X-Request-Id": "r-7"})
+
+    response = make_session().get("items", params={"limit": 2})
+
+    assert isinstance(response, ChannelResponse) and isinstance(response, requests.Response)
+    assert type(response) is ChannelResponse
+    assert response.status_code == 200 and response.ok and response.reason == "OK"
+    assert response.headers["x-request-id"] == "r-7"
+    assert response.url.endswith("/items?limit=2") and response.history == []
+    assert response.request.method == "GET" and response.elapsed.total_seconds() >= 0
+    assert response.raw is not None and response.json() == {"success": True, "payload": []}
 
 
 def test_a_body_that_is_not_json_fails_every_read(wms, make_session):

@@ -2,21 +2,30 @@
 
 SQLAlchemy prepares every row of an ``executemany`` in Python: it builds the
 row's parameters from the compiled statement and runs each value through its
-type's processor. Recording a group of send results spent about half its CPU
-there, more than SQLite spent running the statements. A :class:`Prepared`
+type's processor. For the many small rows of a send's results that costs more
+than SQLite's own work (docs/benchmarks.md). A :class:`Prepared`
 statement is compiled once per dialect; the values a call shares (the channel,
 the time) are processed once per call, and each row's own values go to the
 driver as they are.
+
+This is the one module that reads SQLAlchemy's compiler internals (which
+parameters a compiled statement binds, in which order, under which escaped
+names, and which it prefetches). They are read in :func:`_bind_layout` alone,
+and only for the range setup.cfg allows (``sqlalchemy>=2.0.30,<2.2``), which
+``tests/host/test_store_prepared.py`` runs at both ends (``make test`` and
+``make test-lowest``). Widening the range means running those tests on the
+new version first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection
-from sqlalchemy.engine import Dialect
+import sqlalchemy
+from sqlalchemy import BindParameter, Connection
+from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.sql.dml import UpdateBase
 
 
@@ -63,10 +72,10 @@ class _Compiled:
         self, statement: UpdateBase, dialect: Dialect, each: tuple[str, ...], shared: tuple
     ) -> None:
         compiled = statement.compile(dialect=dialect)
-        prefetched = [c.name for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
-        if prefetched:
-            raise ValueError(f"{statement}: give {', '.join(prefetched)} in values()")
-        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        layout = _bind_layout(compiled)
+        if layout.prefetched:
+            raise ValueError(f"{statement}: give {', '.join(layout.prefetched)} in values()")
+        binds = layout.binds
         unknown = sorted(set(each + shared) - set(binds))
         if unknown:
             raise ValueError(f"{statement}: no bound parameter {', '.join(unknown)}")
@@ -87,12 +96,12 @@ class _Compiled:
             _processed(processors[name], binds[name].effective_value) for name in constants
         )
         index = {name: i for i, name in enumerate((*each, *shared, *constants))}
-        if compiled.positional:
+        if layout.positions is not None:
             self._names = None
-            order = list(compiled.positiontup or ())
+            order = layout.positions
         else:
             order = list(binds)
-            self._names = [compiled.escaped_bind_names.get(name, name) for name in order]
+            self._names = [layout.escaped.get(name, name) for name in order]
         self._pick = _picker([index[name] for name in order])
 
     def parameters(self, rows: Sequence[tuple], shared: dict[str, Any]) -> list:
@@ -105,6 +114,31 @@ class _Compiled:
         if self._names is None:
             return picked
         return [dict(zip(self._names, one, strict=True)) for one in picked]
+
+
+class _BindLayout(NamedTuple):
+    """What a compiled statement binds, as the compiler laid it out."""
+
+    binds: dict[str, BindParameter]  # by name
+    prefetched: list[str]  # columns whose Python-side defaults run at execution
+    positions: list[str] | None  # the names in order, for a positional paramstyle
+    escaped: dict[str, str]  # names the dialect escaped, for a named paramstyle
+
+
+def _bind_layout(compiled: Compiled) -> _BindLayout:
+    """The compiler internals this module relies on, read in one place."""
+    try:
+        return _BindLayout(
+            binds={name: bind for bind, name in compiled.bind_names.items()},
+            prefetched=[c.name for c in (*compiled.insert_prefetch, *compiled.update_prefetch)],
+            positions=list(compiled.positiontup or ()) if compiled.positional else None,
+            escaped=dict(compiled.escaped_bind_names),
+        )
+    except AttributeError as missing:
+        raise RuntimeError(
+            f"SQLAlchemy {sqlalchemy.__version__} compiles statements differently from the "
+            f"versions the store supports (>=2.0.30,<2.2): {missing}"
+        ) from None
 
 
 def _picker(positions: list[int]) -> Callable[[tuple], tuple]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import configparser
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import sqlalchemy
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from sqlalchemy import bindparam, create_engine, insert, select, update
 
-from techoms_core.store import schema
+from techoms_core.store import prepared, schema
 from techoms_core.store.prepared import Prepared
 
 NOW = dt.datetime(2025, 1, 6, 9, 0, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=2)))
@@ -96,3 +101,18 @@ def test_what_the_driver_could_not_take_as_it_is_is_refused(statement, each, sha
     prepared = Prepared(statement, each=each, shared=shared)
     with _engine().begin() as connection, pytest.raises(ValueError, match=problem):
         prepared.run(connection, [tuple("x" for _ in each)], b_run=1, b_now=NOW)
+
+
+def test_the_installed_sqlalchemy_is_in_the_range_the_compiler_internals_are_tested_on():
+    """setup.cfg's range for SQLAlchemy is the one prepared.py names; this suite
+    runs at its lowest end (make test-lowest) and at the newest release in it."""
+    config = configparser.ConfigParser()
+    config.read(Path(__file__).resolve().parents[2] / "setup.cfg")
+    (requirement,) = (
+        Requirement(line)
+        for line in config["options.extras_require"]["host"].split()
+        if line.startswith("sqlalchemy")
+    )
+    assert requirement.specifier == SpecifierSet(">=2.0.30,<2.2")
+    assert ">=2.0.30,<2.2" in prepared.__doc__
+    assert requirement.specifier.contains(sqlalchemy.__version__)

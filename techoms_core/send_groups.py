@@ -24,8 +24,8 @@ from techoms_core.models import RecordResult
 GROUP_SIZE = 25
 #: A group is committed with the first result that arrives this long after the
 #: group's first one (seconds), so slow sends still commit about once a second.
-#: (At 0.2 s, a profile of 5 requests/s committed every result alone: a
-#: transaction per record, the largest CPU cost of a send on that profile.)
+#: Much shorter, and a slow profile commits each result alone: a transaction
+#: per record (docs/benchmarks.md, "Why some constants are what they are").
 GROUP_SECONDS = 1.0
 
 Commit = Callable[[Sequence[RecordResult]], None]

@@ -16,8 +16,8 @@ R = TypeVar("R")
 
 #: How often the calling thread looks for finished results that no bunch has
 #: brought it yet, so none waits longer than this (seconds). Every look wakes
-#: the thread: at 0.1 s the looks alone cost a slow profile (5 requests/s) more
-#: CPU per record than the rest of the hand-over.
+#: the thread, so a short interval costs a slow profile CPU on every record
+#: (docs/benchmarks.md, "Why some constants are what they are").
 HOLD_SECONDS = 0.5
 
 

@@ -25,8 +25,8 @@ class SessionStats:
         ``http.client`` and the socket calls (reading the answer included),
         and the two pieces of the channel's own code that run inside: taking
         a throughput slot (:attr:`limiter_cpu_seconds`) and the session's
-        cached ``merge_environment_settings`` (a dictionary look-up of about
-        1.5 µs, less than timing it apart would cost, so it stays in here).
+        cached ``merge_environment_settings`` (a dictionary look-up, cheaper
+        than timing it apart would be, so it stays in here).
     :ivar limiter_cpu_seconds: CPU time spent taking throughput slots (the
         concurrency cap and the rate permit), inside those calls.
     """

@@ -236,16 +236,8 @@ class RunMessage:
 
 
 @runtime_checkable
-class Host(Protocol):
-    """Everything the runner and the job scheduler need from a techOMS.
-
-    Calls come from one thread at a time, except :meth:`refresh_lock`, which
-    the runner's heartbeat thread calls while the run goes on. Several
-    processes may use the same data at once (the run lock keeps them from
-    running the same (channel, option) together).
-    """
-
-    # -- account, channels, mappings -----------------------------------------
+class ChannelsRole(Protocol):
+    """The account and its channels: every flow reads them first."""
 
     def master_product_source(self) -> str:
         """The account's Master Product Source: ``"techoms"`` or a channel name."""
@@ -266,7 +258,10 @@ class Host(Protocol):
         """The channel's SKU, carrier (with the unmapped policy) and reference mappings."""
         ...
 
-    # -- sends -------------------------------------------------------------------
+
+@runtime_checkable
+class SendsRole(Protocol):
+    """The records a send option sends, and their send state."""
 
     def count_to_send(self, channel: str, option: str) -> int:
         """How many records :meth:`records_to_send` would yield in all (for progress)."""
@@ -303,7 +298,10 @@ class Host(Protocol):
         """
         ...
 
-    # -- receives --------------------------------------------------------------
+
+@runtime_checkable
+class ReceivesRole(Protocol):
+    """Cursors and received pages, for the receive options."""
 
     def cursor(self, channel: str, option: str) -> str | None:
         """The cursor of the last committed page, or ``None``."""
@@ -326,7 +324,10 @@ class Host(Protocol):
         """What :meth:`apply_page` would report, writing nothing (dry runs)."""
         ...
 
-    # -- review items ----------------------------------------------------------------
+
+@runtime_checkable
+class ReviewsRole(Protocol):
+    """Updates kept for a person to accept or dismiss (short-shipped shipments)."""
 
     def review_items(
         self, channel: str | None = None, *, status: ReviewStatus | None = None
@@ -365,7 +366,10 @@ class Host(Protocol):
         """
         ...
 
-    # -- snapshots (receive-inventory) --------------------------------------------
+
+@runtime_checkable
+class SnapshotsRole(Protocol):
+    """Staging and swapping in a snapshot, for ``receive-inventory``."""
 
     def begin_snapshot(self, run_id: int, channel: str, option: str) -> None:
         """Start staging a snapshot; discards what an abandoned run staged."""
@@ -390,7 +394,10 @@ class Host(Protocol):
         transaction; returns how many levels it now holds."""
         ...
 
-    # -- run log -----------------------------------------------------------------
+
+@runtime_checkable
+class RunLogRole(Protocol):
+    """The run log: one entry per run, with its counts and messages."""
 
     def start_run(
         self,
@@ -425,7 +432,14 @@ class Host(Protocol):
         """Write results that change no record (e.g. a refused run's reason)."""
         ...
 
-    # -- locks -------------------------------------------------------------------
+
+@runtime_checkable
+class LocksRole(Protocol):
+    """Run locks that survive a crashed holder: one run per (channel, option).
+
+    :meth:`refresh_lock` is called from the runner's heartbeat thread while
+    the run goes on; every other method of a host from one thread at a time.
+    """
 
     def acquire_lock(self, name: str, holder: LockHolder, ttl: dt.timedelta) -> None:
         """Take the lock ``name`` for ``ttl``, in one transaction.
@@ -448,7 +462,10 @@ class Host(Protocol):
         """Release the lock if this holder still owns it; otherwise do nothing."""
         ...
 
-    # -- recurring jobs -----------------------------------------------------------
+
+@runtime_checkable
+class JobsRole(Protocol):
+    """Recurring jobs: a period per (channel, option), and when each is due."""
 
     def jobs(self, channel: str | None = None) -> Sequence[Job]:
         """The jobs (period ``none`` included), by channel and option."""
@@ -473,3 +490,25 @@ class Host(Protocol):
     ) -> None:
         """Note a job's run (or why it was not run) and when it is next due."""
         ...
+
+
+@runtime_checkable
+class Host(
+    ChannelsRole,
+    SendsRole,
+    ReceivesRole,
+    SnapshotsRole,
+    ReviewsRole,
+    RunLogRole,
+    LocksRole,
+    JobsRole,
+    Protocol,
+):
+    """Everything the runner and the job scheduler need from a techOMS: the
+    union of the roles (docs/host.md says which flow uses which).
+
+    Calls come from one thread at a time, except :meth:`refresh_lock`, which
+    the runner's heartbeat thread calls while the run goes on. Several
+    processes may use the same data at once (the run lock keeps them from
+    running the same (channel, option) together).
+    """

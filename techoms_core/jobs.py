@@ -21,15 +21,18 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from techoms_core.host import Host, Job, JobPeriod, UnknownChannel
+from techoms_core.host import ChannelsRole, Host, Job, JobPeriod, JobsRole, UnknownChannel
 from techoms_core.menu import sync_menu
 from techoms_core.options import option_named
 from techoms_core.runner import run_option
 from techoms_core.runs import RunRefused, RunSummary
+
+if TYPE_CHECKING:
+    from techoms_core.registry import Registry
 
 __all__ = [
     "NOT_RUN",
@@ -85,7 +88,7 @@ def _utc_now() -> dt.datetime:
 
 def set_job(
     host: Host,
-    registry: Any,
+    registry: Registry,
     channel: str,
     option: str,
     period: JobPeriod | str,
@@ -111,7 +114,7 @@ def set_job(
     return host.set_job(channel, key, chosen, next_due_at=due)
 
 
-def job_states(host: Host, registry: Any) -> list[JobState]:
+def job_states(host: Host, registry: Registry) -> list[JobState]:
     """Every job, with whether its option is in the channel's menu right now."""
     states = []
     for job in host.jobs():
@@ -120,7 +123,7 @@ def job_states(host: Host, registry: Any) -> list[JobState]:
     return states
 
 
-def due_jobs(host: Host, now: dt.datetime) -> list[Job]:
+def due_jobs(host: JobsRole, now: dt.datetime) -> list[Job]:
     """Jobs that are on and due at ``now``, the longest overdue first."""
     due = [
         job
@@ -144,7 +147,7 @@ def next_due_after(job: Job, now: dt.datetime) -> dt.datetime | None:
 
 def run_due(
     host: Host,
-    registry: Any,
+    registry: Registry,
     *,
     now: dt.datetime | None = None,
     stop: threading.Event | None = None,
@@ -210,7 +213,7 @@ def _record(host, job, now, following, status, message, *, summary=None, run_id=
 
 def run_forever(
     host: Host,
-    registry: Any,
+    registry: Registry,
     stop: threading.Event,
     *,
     clock: Callable[[], dt.datetime] = _utc_now,
@@ -235,7 +238,7 @@ def run_forever(
         sleep(_seconds_to_next(host, clock(), recheck))
 
 
-def _seconds_to_next(host: Host, now: dt.datetime, recheck: float) -> float:
+def _seconds_to_next(host: JobsRole, now: dt.datetime, recheck: float) -> float:
     upcoming = [
         job.next_due_at
         for job in host.jobs()
@@ -246,7 +249,7 @@ def _seconds_to_next(host: Host, now: dt.datetime, recheck: float) -> float:
     return max(0.0, min(recheck, (min(upcoming) - now).total_seconds()))
 
 
-def _not_in_menu(host: Host, registry: Any, channel: str, option: str) -> str | None:
+def _not_in_menu(host: ChannelsRole, registry: Registry, channel: str, option: str) -> str | None:
     """Why ``option`` cannot run for ``channel`` now, or ``None`` when it can."""
     try:
         config = host.channel(channel)

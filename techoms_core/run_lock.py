@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import threading
 
-from techoms_core.host import Host, LockHolder, RunLocked
+from techoms_core.host import LockHolder, LocksRole, RunLocked
 
 #: How long a run lock lasts without renewal.
 LOCK_TTL = dt.timedelta(minutes=2)
@@ -31,7 +31,7 @@ class RunLock:
     background, release it on exit."""
 
     def __init__(
-        self, host: Host, channel: str, option: str, *, ttl: dt.timedelta = LOCK_TTL
+        self, host: LocksRole, channel: str, option: str, *, ttl: dt.timedelta = LOCK_TTL
     ) -> None:
         self.host = host
         self.name = lock_name(channel, option)

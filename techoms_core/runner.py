@@ -43,9 +43,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from techoms_core import rules
 from techoms_core.context import ChannelConfig, ChannelContext, open_context
 from techoms_core.host import (
+    ChannelsRole,
     Host,
     HostError,
+    LocksRole,
     RunLocked,
+    RunLogRole,
     RunStatus,
     RunTraffic,
     SendRecord,
@@ -356,7 +359,7 @@ def _option(option_key: str) -> SyncOption:
         raise RunRefused(str(exc)) from None
 
 
-def _channel(host: Host, name: str) -> ChannelConfig:
+def _channel(host: ChannelsRole, name: str) -> ChannelConfig:
     try:
         return host.channel(name)
     except UnknownChannel as exc:
@@ -366,7 +369,7 @@ def _channel(host: Host, name: str) -> ChannelConfig:
 def _plugin(
     registry_or_plugin: Registry | ChannelPlugin,
     config: ChannelConfig,
-    host: Host,
+    host: RunLogRole,
     option: SyncOption,
     dry_run: bool,
 ) -> ChannelPlugin:
@@ -400,7 +403,9 @@ def _context(host, plugin, config, option, dry_run, environ, session_options):
         yield context
 
 
-def _refuse(host: Host, channel: str, option: SyncOption, message: str, dry_run: bool) -> NoReturn:
+def _refuse(
+    host: RunLogRole, channel: str, option: SyncOption, message: str, dry_run: bool
+) -> NoReturn:
     """Log the refusal (not for dry runs) and raise it."""
     run_id = None
     if not dry_run:
@@ -410,7 +415,7 @@ def _refuse(host: Host, channel: str, option: SyncOption, message: str, dry_run:
 
 
 @contextmanager
-def _locked(host: Host, channel: str, option: str) -> Iterator[RunLock]:
+def _locked(host: LocksRole, channel: str, option: str) -> Iterator[RunLock]:
     lock = RunLock(host, channel, option)
     try:
         lock.__enter__()

@@ -51,7 +51,7 @@ def test_default_path_follows_techoms_db_then_user_data_dir(tmp_path, monkeypatc
 
 def test_sqlite_host_implements_every_method_of_the_protocol(db_path):
     members = [
-        name for name, value in vars(Host).items() if callable(value) and not name.startswith("_")
+        name for name in dir(Host) if callable(getattr(Host, name)) and not name.startswith("_")
     ]
     assert len(members) > 20
     with SqliteHost(db_path) as host:

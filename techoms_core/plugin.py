@@ -158,7 +158,7 @@ class ChannelPlugin:
         skus = context.mappings.skus
         outbound = [rules.to_channel(record, skus) for record in ready]
         results = self._call(option.hook, context=context, **option.arguments(batch=outbound))
-        expected = {rules.to_channel(r, skus).key: r.key for r in ready}
+        expected = {out.key: record.key for out, record in zip(outbound, ready, strict=True)}
         yield from _one_result_each(self.declaration, option, results, expected)
 
     def export_products(

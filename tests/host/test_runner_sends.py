@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from techoms_core import runner
+from techoms_core import rules, runner
 from techoms_core.runner import RunRefused, run_option
 from techoms_core.send_groups import GROUP_SIZE
 from techoms_core.store import SqliteHost
@@ -254,3 +254,51 @@ def test_secrets_from_the_environment(channel, fake):
     summary = run_option(host, registry, "wms", "send-shipments", environ={"FAKE_WMS_KEY": "k"})
     assert summary.succeeded
     assert host.channel("wms").settings == {"api_key": "env:FAKE_WMS_KEY"}
+
+
+class CountingHost(SqliteHost):
+    """The SQLite host, counting the look-ups a run makes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.looked_up: list[str] = []
+
+    def channel(self, name):
+        self.looked_up.append(f"channel {name}")
+        return super().channel(name)
+
+    def mappings(self, channel):
+        self.looked_up.append(f"mappings {channel}")
+        return super().mappings(channel)
+
+
+def test_one_shipments_path_looks_up_channel_plugin_and_sku_mapping_once(
+    db_path, fake, monkeypatch
+):
+    """A send of one shipment: the channel and its mappings are read once, the
+    plugin found once, and the shipment's SKUs translated once."""
+    with CountingHost(db_path) as host:
+        host.add_channel(samples.channel(api_key=SECRET))
+        host.add_sku_mappings("wms", [("SKU-1", "WMS-1")])
+        host.load_shipments([samples.shipment("S-1")])
+        registry = registered(fake)
+        found: list[str] = []
+        real_get = registry.get
+        monkeypatch.setattr(registry, "get", lambda key: found.append(key) or real_get(key))
+        translated: list[tuple[str, list[str]]] = []
+        real_to_channel = rules.to_channel
+
+        def to_channel(record, skus):
+            outbound = real_to_channel(record, skus)
+            translated.append((record.key, [line.sku for line in outbound.lines]))
+            return outbound
+
+        monkeypatch.setattr(rules, "to_channel", to_channel)
+        host.looked_up.clear()
+
+        summary = run_option(host, registry, "wms", "send-shipments")
+
+    assert summary.counts["ok"] == 1
+    assert host.looked_up == ["channel wms", "mappings wms"]
+    assert found == ["fake"]
+    assert translated == [("S-1", ["WMS-1"])]

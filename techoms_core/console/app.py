@@ -13,7 +13,6 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from plugins.registry import UnknownPlugin
 from techoms_core.console.pages import (
     channel,
     channels,
@@ -28,6 +27,7 @@ from techoms_core.console.security import ConsoleGuard
 from techoms_core.console.state import ConsoleState
 from techoms_core.host import UnknownChannel
 from techoms_core.mappings import MappingError
+from techoms_core.registry import UnknownPlugin
 from techoms_core.store import StoreError
 
 STATIC = Path(__file__).with_name("static")

@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from plugins.registry import UnknownPlugin
 from techoms_core.console.pages.common import console
 from techoms_core.console.pages.settings_form import (
     SECTION_TABS,
@@ -21,6 +20,7 @@ from techoms_core.console.rendering import redirect, render
 from techoms_core.context import ChannelConfig
 from techoms_core.host import HostError
 from techoms_core.plugin import ChannelPlugin
+from techoms_core.registry import UnknownPlugin
 
 
 def _plugin(request: Request) -> ChannelPlugin | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 import requests
 from attrs import frozen
@@ -77,6 +78,35 @@ class PagingGuard:
                 "records as the page before, and said more follow; stopped reading it"
             )
         self._previous = listed.records
+
+
+def too_long_to_look_up(value: str) -> bool:
+    """Whether ``value`` alone would make a lookup's URL longer than Leanafy
+    takes (HTTP 414): such a value is never put in a lookup."""
+    if len(value) * 12 <= wire.MAX_LOOKUP_VALUE_LENGTH:  # 12: the most one character encodes to
+        return False
+    return len(quote(value, safe="")) > wire.MAX_LOOKUP_VALUE_LENGTH
+
+
+def lookup_batches(values: Sequence[str]) -> Iterator[list[str]]:
+    """``values`` in lookup requests of at most 100 values and at most
+    :data:`~plugins.leanafy.contract.MAX_LOOKUP_QUERY_LENGTH` characters of
+    them, leaving out the values :func:`too_long_to_look_up`."""
+    batch: list[str] = []
+    length = 0
+    for value in values:
+        size = len(quote(value, safe=""))
+        if size > wire.MAX_LOOKUP_VALUE_LENGTH:
+            continue
+        if batch and (
+            len(batch) >= wire.MAX_FILTER_VALUES or length + size > wire.MAX_LOOKUP_QUERY_LENGTH
+        ):
+            yield batch
+            batch, length = [], 0
+        batch.append(value)
+        length += size
+    if batch:
+        yield batch
 
 
 def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -225,8 +255,10 @@ class LeanafyClient:
 
     def find(self, path: str, param: str, values: Sequence[str]) -> list[Record]:
         """Every record whose ``param`` is one of ``values``: one request per
-        100 values (Leanafy's limit), the batches concurrently."""
-        batches = list(chunks(list(dict.fromkeys(values)), wire.MAX_FILTER_VALUES))
+        100 values (Leanafy's limit) or fewer long ones, the batches
+        concurrently. A value too long for any request's URL
+        (:func:`too_long_to_look_up`) is not asked for, so it is not found."""
+        batches = list(lookup_batches(list(dict.fromkeys(values))))
         found: list[Record] = []
         pages = self.context.concurrently(lambda b: list(self.all_pages(path, {param: b})), batches)
         for records in pages:

@@ -28,6 +28,11 @@ RECEIVE_PAGE_SIZE = MAX_PAGE_SIZE
 #: The most pages one read of a list takes before it is stopped as endless
 #: (10 million records at 500 a page) [techOMS].
 MAX_LIST_PAGES = 20_000
+#: The longest value (URL-encoded) one lookup may carry, and the most
+#: characters of values in one lookup's query: beyond them a server answers
+#: 414 URI Too Long [model: a common 8 KB request-line limit, with room].
+MAX_LOOKUP_VALUE_LENGTH = 1_000
+MAX_LOOKUP_QUERY_LENGTH = 6_000
 #: A repeatable filter (``sku``, ``primary_reference_number``) takes up to this many values [model].
 MAX_FILTER_VALUES = 100
 

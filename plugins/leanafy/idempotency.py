@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from attrs import field, frozen
 
 from plugins.leanafy import contract as wire
-from plugins.leanafy.client import LeanafyClient, Record
+from plugins.leanafy.client import LeanafyClient, Record, too_long_to_look_up
 from plugins.leanafy.mapper import Mapper
 from techoms_core.http.exceptions import (
     ChannelHTTPError,
@@ -77,6 +77,8 @@ class Kind:
     existing_message: str = "already in Leanafy"
     #: items: a 409 duplicate_sku proves the record is there.
     protected_by_conflict: bool = False
+    #: The techOMS field the identity comes from, for error reports.
+    record_field: str = "number"
 
 
 def is_fatal_for_run(error: ChannelHTTPError) -> bool:
@@ -118,6 +120,15 @@ class Sender:
         ``key_of`` gives a record's key, which is also its Leanafy identity. A
         lookup that fails fails the whole batch (fatal): nothing is created blind.
         """
+        results: list[RecordResult] = []
+        lookable: list[T] = []
+        for record in records:
+            # Never found by a lookup, such a record would be created on every run.
+            if too_long_to_look_up(key_of(record)):
+                results.append(self._unlookable(key_of(record)))
+            else:
+                lookable.append(record)
+        records = lookable
         try:
             existing = self.lookup([key_of(r) for r in records])
         except ChannelHTTPError as error:
@@ -125,8 +136,10 @@ class Sender:
                 raise
             self.client.log_failure(f"looking up {len(records)} {self.kind.noun}(s)", error)
             why = f"could not check whether it is already in Leanafy, so not sent: {error}"
-            return [RecordResult.failed(key_of(r), why, fatal=True) for r in records], []
-        results: list[RecordResult] = []
+            return [
+                *results,
+                *(RecordResult.failed(key_of(r), why, fatal=True) for r in records),
+            ], []
         new: list[T] = []
         for record in records:
             found = existing.get(self.kind.normalize(key_of(record)))
@@ -136,6 +149,14 @@ class Sender:
                 message, remote_id = self.kind.existing_message, str(found[wire.ID])
                 results.append(RecordResult.skipped(key_of(record), message, remote_id=remote_id))
         return results, new
+
+    def _unlookable(self, key: str) -> RecordResult:
+        return RecordResult.failed(
+            key,
+            f"{self.kind.record_field} is {len(key):,} characters, too long to look up in "
+            f"Leanafy (at most {wire.MAX_LOOKUP_VALUE_LENGTH:,} once URL-encoded); not sent",
+            field=self.kind.record_field,
+        )
 
     def create_all(self, drafts: Sequence[Draft]) -> Iterator[RecordResult]:
         """Create each draft (concurrently on the run's worker threads, within

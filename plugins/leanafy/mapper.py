@@ -141,12 +141,19 @@ class Mapper:
         )
 
     def to_wire(self, record: Any, options: MapOptions = NO_OPTIONS) -> dict[str, Any]:
-        """The Leanafy payload for ``record``."""
+        """The Leanafy payload for ``record``.
+
+        A value that cannot go on the wire (a weight of Infinity) raises
+        ``ValueError`` naming its path in the record (``weight.value: ...``).
+        """
         body: dict[str, Any] = {}
         for row in self.rows:
             if getattr(row, "pii", False) and options.suppress_pii:
                 continue
-            value = self._out(row, record, options)
+            try:
+                value = self._out(row, record, options)
+            except (ValueError, ArithmeticError) as error:
+                raise ValueError(_at_path(row.attr, error)) from None
             if value is not None:
                 body[row.key] = value
         return body
@@ -199,6 +206,15 @@ class Mapper:
             inner = row.mapper.record_path(match["rest"])
             return f"{path}.{inner}" if inner else path
         return path
+
+
+_PATH_FIRST = re.compile(r"^[A-Za-z_][\w.\[\]]*: ")
+
+
+def _at_path(attr: str, error: Exception) -> str:
+    """``error``'s message under ``attr``: ``value: x`` becomes ``weight.value: x``."""
+    message = str(error)
+    return f"{attr}.{message}" if _PATH_FIRST.match(message) else f"{attr}: {message}"
 
 
 def _reader(row: Row) -> Reader | None:

@@ -37,7 +37,10 @@ from techoms_core.models import (
 
 
 def number(value: Decimal) -> int | float:
-    """A Decimal as a JSON number (whole numbers stay integers)."""
+    """A Decimal as a JSON number (whole numbers stay integers); ``ValueError``
+    for NaN and Infinity, which JSON cannot carry."""
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a finite number")
     return int(value) if value == value.to_integral_value() else float(value)
 
 

@@ -15,6 +15,7 @@ from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.cursor import Cursor
 from plugins.leanafy.declaration import REQUIRED_EXPORT_FIELDS
+from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind, Sender, is_fatal_for_run
 from plugins.leanafy.mapping import ITEM
 from techoms_core.http.exceptions import ChannelHTTPError
@@ -33,6 +34,7 @@ ITEMS = Kind(
     normalize=sku_key,
     existing_message=EXISTS_MESSAGE,
     protected_by_conflict=True,
+    record_field="sku",
 )
 
 
@@ -56,7 +58,20 @@ def export(client: LeanafyClient, products: Sequence[Product]) -> Iterator[Recor
     sender = Sender(client, ITEMS)
     existing, new = sender.split_existing(complete, lambda product: product.sku)
     yield from existing
-    yield from sender.create_all([Draft(p.sku, p.sku, ITEM.to_wire(p)) for p in new])
+    drafts: list[Draft] = []
+    for product in new:
+        try:
+            drafts.append(Draft(product.sku, product.sku, ITEM.to_wire(product)))
+        except ValueError as error:
+            yield unsendable(product.sku, error)
+    yield from sender.create_all(drafts)
+
+
+def unsendable(key: str, error: ValueError) -> RecordResult:
+    """The ``failed`` result of a record with a value Leanafy cannot be sent."""
+    return RecordResult.failed(
+        key, f"cannot be sent to Leanafy: {error}", field=field_named_by(error)
+    )
 
 
 def import_pages(client: LeanafyClient, cursor: str | None) -> Iterator[Page[Product]]:

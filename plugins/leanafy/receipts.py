@@ -20,7 +20,7 @@ from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ARN, RECEIPT_UPDATE
-from plugins.leanafy.products import unknown_line_sku
+from plugins.leanafy.products import unknown_line_sku, unsendable
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.models import Page, Receipt, ReceiptUpdate, RecordResult, ReferenceLevel
@@ -56,7 +56,11 @@ def arn_draft(
     unknown = unknown_line_sku(receipt, units)
     if unknown is not None:
         return unknown
-    body = ARN.to_wire(receipt, MapOptions(warehouse_id=view.warehouse_id, base_units=units))
+    options = MapOptions(warehouse_id=view.warehouse_id, base_units=units)
+    try:
+        body = ARN.to_wire(receipt, options)
+    except ValueError as error:
+        return unsendable(receipt.number, error)
     notes: list[str] = []
     try:
         apply_references(

@@ -24,7 +24,7 @@ from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ORDER, SHIPMENT_UPDATE
-from plugins.leanafy.products import unknown_line_sku
+from plugins.leanafy.products import unknown_line_sku, unsendable
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.mappings import CarrierMap, CarrierTranslation, MappingError
@@ -79,7 +79,10 @@ def order_draft(
         carrier=carrier,
         base_units=units,
     )
-    body = ORDER.to_wire(shipment, options)
+    try:
+        body = ORDER.to_wire(shipment, options)
+    except ValueError as error:
+        return unsendable(shipment.number, error)
     try:
         apply_references(
             body,

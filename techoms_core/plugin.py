@@ -7,7 +7,7 @@ around it, and raises :class:`NotSupported` for a hook the plugin lacks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -18,6 +18,7 @@ from techoms_core.context import ChannelContext, context_for_settings
 from techoms_core.http import Redactor
 from techoms_core.http.exceptions import ChannelHTTPError
 from techoms_core.models import (
+    HealthCheck,
     HealthReport,
     InventoryLevel,
     Page,
@@ -83,7 +84,21 @@ class ChannelPlugin:
     # -- health ---------------------------------------------------------------
 
     def health_check(self, context: ChannelContext) -> HealthReport:
-        return self._call("health_check", context=context)
+        """The plugin's health report, every message masked of the channel's
+        secrets (a WMS may echo one back). A health check that raises gives a
+        failed report naming the error, never the exception itself."""
+        redact = _redact_for(context)
+        try:
+            report = self._call("health_check", context=context)
+        except NotSupported:
+            raise
+        except Exception as error:
+            why = f"the health check failed: {type(error).__name__}: {error}"
+            return HealthReport(
+                checks=[HealthCheck(name="health check", ok=False, message=redact(why))]
+            )
+        checks = [attrs.evolve(check, message=redact(check.message)) for check in report.checks]
+        return attrs.evolve(report, checks=checks)
 
     # -- settings form --------------------------------------------------------
 
@@ -159,7 +174,8 @@ class ChannelPlugin:
         outbound = [rules.to_channel(record, skus) for record in ready]
         results = self._call(option.hook, context=context, **option.arguments(batch=outbound))
         expected = {out.key: record.key for out, record in zip(outbound, ready, strict=True)}
-        yield from _one_result_each(self.declaration, option, results, expected)
+        for result in _one_result_each(self.declaration, option, results, expected):
+            yield _redacted(result, context)
 
     def export_products(
         self, context: ChannelContext, products: Sequence[Product]
@@ -199,7 +215,10 @@ class ChannelPlugin:
                 raise TypeError(
                     f"{self.key}.{option.hook} yielded {type(page).__name__}, not a Page"
                 )
-            yield rules.page_to_system(page, context.mappings.skus, option.keyed_by_sku)
+            page = rules.page_to_system(page, context.mappings.skus, option.keyed_by_sku)
+            if page.problems:
+                page = attrs.evolve(page, problems=[_redacted(p, context) for p in page.problems])
+            yield page
 
     def import_products(
         self, context: ChannelContext, cursor: str | None = None
@@ -221,6 +240,18 @@ class ChannelPlugin:
 
     def __repr__(self) -> str:
         return f"<ChannelPlugin {self.key} {self.declaration.version}>"
+
+
+def _redact_for(context: ChannelContext | None) -> Callable[[str], str]:
+    """The channel's redaction of a text (none for a context without a session)."""
+    http = getattr(context, "http", None)
+    return http.redactor.text if http is not None else str
+
+
+def _redacted(result: RecordResult, context: ChannelContext) -> RecordResult:
+    """``result`` with any secret of the channel masked in its message."""
+    masked = _redact_for(context)(result.message) if result.message else result.message
+    return result if masked == result.message else attrs.evolve(result, message=masked)
 
 
 def _one_result_each(

@@ -29,7 +29,7 @@ from techoms_core.registry import Registry, UnknownPlugin
 from techoms_core.secrets import Secret
 from techoms_core.settings import SettingsError
 from techoms_core.settings.validation import ENV_PREFIX
-from techoms_core.store import SqliteHost, open_host
+from techoms_core.store import SqliteHost, default_db_path, open_host
 from techoms_core.store.sealing import is_plaintext_secret
 from techoms_core.store.secret_key import SecretKeyError
 
@@ -98,6 +98,7 @@ class CliState:
     def out(self) -> Output:
         if self.output is None:
             self.output = Output()
+        self.output.before_error = self.learn_secrets_before_printing
         return self.output
 
     @property
@@ -144,6 +145,17 @@ class CliState:
             # A secret no key opens cannot be printed either; it is named where used.
             with contextlib.suppress(SecretKeyError):
                 self.remember_secrets(plugin, config.settings)
+
+    def learn_secrets_before_printing(self) -> None:
+        """Register every stored secret for masking if that has not happened yet
+        (an error may come before a command opened the database, quoting data
+        that holds one). Never fails: an error is already being reported."""
+        if self._secrets_known:
+            return
+        path = self.db or default_db_path()
+        if self._host is not None or Path(path).expanduser().exists():
+            with contextlib.suppress(Exception):
+                self.host  # noqa: B018 (opening it registers the secrets)
 
     def close(self) -> None:
         if self._host is not None and self._owns_host:
@@ -240,7 +252,10 @@ def _plugin_commands(ctx: click.Context) -> click.Group:
 
 def _output(ctx: click.Context) -> Output:
     state = ctx.find_object(CliState)
-    return state.out if state is not None else Output()
+    if state is None:
+        return Output()
+    state.learn_secrets_before_printing()
+    return state.out
 
 
 def _message_and_problems(exc: BaseException) -> tuple[str, Sequence[str]]:

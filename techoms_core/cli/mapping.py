@@ -17,6 +17,7 @@ import click
 from rich.table import Table
 
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
+from techoms_core.cli.csv_cells import neutralised, restored
 from techoms_core.cli.output import plain
 from techoms_core.mappings import (
     CarrierRow,
@@ -215,20 +216,25 @@ def mapping_rows(state: CliState, name: str, kind: str) -> list[dict[str, Any]]:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_state
 def map_export(state: CliState, name: str, kind: str, file: Path) -> None:
-    """Write channel NAME's KIND mappings to FILE (CSV with a header row)."""
+    """Write channel NAME's KIND mappings to FILE (CSV with a header row).
+
+    A cell that a spreadsheet would run as a formula (starting with = + - @)
+    is written with a leading ' ; ``map import`` reads it back unchanged."""
     state.channel(name)
     rows = mapping_rows(state, name, kind)
     with file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS[kind])
         writer.writeheader()
-        writer.writerows({key: _csv_value(value) for key, value in row.items()} for row in rows)
+        writer.writerows(
+            {key: neutralised(_csv_value(value)) for key, value in row.items()} for row in rows
+        )
     state.out.out.print(f"{len(rows)} {kind} mapping row(s) written to {file}.")
 
 
-def _csv_value(value: Any) -> Any:
+def _csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return str(value)
 
 
 @map_group.command("import")
@@ -311,7 +317,7 @@ def read_mapping_csv(
             header = [name.strip() for name in reader.fieldnames or []]
             _check_header(file, header, columns)
             for number, raw in enumerate(reader, start=2):
-                values = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+                values = {k.strip(): restored((v or "").strip()) for k, v in raw.items() if k}
                 row, row_problems = _mapping_row(kind, values, plugin)
                 problems += [(number, problem) for problem in row_problems]
                 if row is not None:

@@ -11,43 +11,33 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, TextIO
-from urllib.parse import quote, quote_plus
 
-from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from techoms_core.cli.terminal import INVISIBLE, SafeConsole, terminal_safe
+from techoms_core.http.secret_mask import SecretMask
 from techoms_core.loading import json_value
-from techoms_core.secrets import MASK, Secret
+from techoms_core.secrets import Secret
 
 #: Shorter values are not masked: masking "a" would garble every line.
 MIN_SECRET_LENGTH = 4
 
 
-class SecretValues:
-    """The secret values known so far, in their plain and URL-encoded forms."""
+class SecretValues(SecretMask):
+    """The secret values known so far; masks them in every written form
+    (plain, URL-encoded, JSON-escaped, cut short)."""
 
     def __init__(self) -> None:
-        self._forms: list[str] = []
-
-    def add(self, values: Iterable[str | Secret | None]) -> None:
-        for value in values:
-            text = value.reveal() if isinstance(value, Secret) else value
-            if not text or len(text) < MIN_SECRET_LENGTH:
-                continue
-            for form in (text, quote(text, safe=""), quote_plus(text)):
-                if form not in self._forms:
-                    self._forms.append(form)
-        self._forms.sort(key=len, reverse=True)
+        super().__init__(min_length=MIN_SECRET_LENGTH)
 
     def mask(self, text: str) -> str:
-        for form in self._forms:
-            if form in text:
-                text = text.replace(form, MASK)
-        return text
+        return self(text)
 
 
 class MaskingStream:
@@ -94,28 +84,34 @@ class Output:
 
     def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
         self.secrets = SecretValues()
+        #: Called before an error is printed (the CLI learns stored secrets then).
+        self.before_error: Callable[[], None] = _nothing
         self._stdout = MaskingStream(stdout or sys.stdout, self.secrets)
         self._stderr = MaskingStream(stderr or sys.stderr, self.secrets)
         # soft_wrap: lines of text are never cut by the console (a message stays one
         # greppable line); tables still fit the width.
-        self.out = Console(
+        self.out = SafeConsole(
             file=self._stdout, highlight=False, soft_wrap=True, width=_width(self._stdout)
         )
-        self.err = Console(
+        self.err = SafeConsole(
             file=self._stderr, highlight=False, soft_wrap=True, width=_width(self._stderr)
         )
+        _ACTIVE.set(self.secrets)
 
     def add_secrets(self, values: Iterable[str | Secret | None]) -> None:
         """Mask these values in everything printed from now on."""
         self.secrets.add(values)
 
     def json(self, document: Any) -> None:
-        """Print ``document`` as indented JSON on stdout."""
-        self._stdout.write(json.dumps(json_value(document), indent=2, ensure_ascii=False) + "\n")
+        """Print ``document`` as indented JSON on stdout (control, bidi and
+        invisible characters as ``\\uXXXX`` escapes, so the JSON reads the same)."""
+        text = json.dumps(json_value(document), indent=2, ensure_ascii=False)
+        self._stdout.write(_JSON_UNSAFE.sub(_json_escape, text) + "\n")
         self._stdout.flush()
 
     def error(self, message: str) -> None:
         """Print an error on stderr (one ``Error:`` line, then any detail lines)."""
+        self.before_error()
         self.err.print(f"[bold red]Error:[/] {escape(message)}")
 
     def note(self, message: str) -> None:
@@ -123,6 +119,24 @@ class Output:
         self.err.print(message)
 
 
+def _nothing() -> None:
+    pass
+
+
 def plain(value: Any) -> Text:
-    """A table cell holding data, never read as rich markup (``items[0]`` stays)."""
-    return Text("-" if value is None else str(value))
+    """A table cell holding data, never read as rich markup (``items[0]`` stays),
+    with control and bidi characters escaped and known secrets masked before
+    the table is laid out (a cell cut or wrapped never shows part of one)."""
+    text = "-" if value is None else str(value)
+    secrets = _ACTIVE.get()
+    return Text(terminal_safe(secrets(text) if secrets is not None else text))
+
+
+#: The secrets of the newest :class:`Output`, for cells made by :func:`plain`.
+_ACTIVE: ContextVar[SecretValues | None] = ContextVar("active_secrets", default=None)
+# In JSON text only the escapes' meaning matters; C0 controls json.dumps escapes itself.
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{INVISIBLE}]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"

@@ -103,12 +103,14 @@ class FailureClassifier:
         if action is Action.OUTCOME_UNKNOWN:
             error_class, message = OutcomeUnknown, f"{message} {OUTCOME_HINT}"
         headers = response.headers if response is not None else {}
+        # The WMS chooses the request id, and may echo a secret in it.
+        request_id = headers.get(REQUEST_ID_HEADER)
         return error_class(
             self.redactor.text(message),
             method=attempt.method,
             url=self.redactor.url(attempt.url),
             status=status,
-            request_id=headers.get(REQUEST_ID_HEADER),
+            request_id=None if request_id is None else self.redactor.text(request_id),
             body_excerpt=self._body_excerpt(response),
             detail=detail,
             retriable=action in (Action.RETRY, Action.RATE_LIMITED),

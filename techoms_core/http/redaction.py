@@ -1,7 +1,8 @@
 """Redaction: keeping secret values out of every log line and error message.
 
 A :class:`Redactor` knows a channel's secret values (API keys, passwords) and
-masks them wherever they appear, in plain or URL-encoded form. It also masks
+masks them wherever they appear: plain, URL-encoded, JSON-escaped, or cut short
+before ``...`` (:class:`~techoms_core.http.secret_mask.SecretMask`). It also masks
 values by *name*, whether or not they are known secrets: any header, query
 parameter or JSON field whose name contains ``key``, ``secret``, ``token``,
 ``password``, ``authorization`` or ``cookie`` (in any case)::
@@ -21,8 +22,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+from techoms_core.http.secret_mask import SecretMask
 from techoms_core.secrets import MASK, Secret
 
 #: Words that make a header, parameter or field name sensitive.
@@ -44,19 +46,11 @@ def is_sensitive_name(name: str) -> bool:
     return any(word in lowered for word in SENSITIVE_WORDS)
 
 
-def _revealed(value: str | Secret) -> str:
-    return value.reveal() if isinstance(value, Secret) else value
-
-
 class Redactor:
     """Masks secret values, and values stored under sensitive names, with ``MASK``."""
 
     def __init__(self, secrets: Iterable[str | Secret] = ()) -> None:
-        values = {_revealed(secret) for secret in secrets} - {""}
-        forms = {form for value in values for form in _written_forms(value)}
-        self._count = len(values)
-        longest_first = sorted(forms, key=len, reverse=True)
-        self._secrets = re.compile("|".join(map(re.escape, longest_first))) if forms else None
+        self._mask = SecretMask(secrets)
 
     def text(self, text: str) -> str:
         """``text`` with every secret value and every ``name=value`` /
@@ -105,7 +99,7 @@ class Redactor:
         return redacted
 
     def _mask_secrets(self, text: str) -> str:
-        return text if self._secrets is None else self._secrets.sub(MASK, text)
+        return self._mask(text)
 
     def _document(self, value: Any) -> Any:
         if isinstance(value, dict):
@@ -122,12 +116,7 @@ class Redactor:
         return self._document(value)
 
     def __repr__(self) -> str:
-        return f"Redactor({self._count} secret values)"
-
-
-def _written_forms(value: str) -> tuple[str, ...]:
-    """``value`` as it may appear on the wire: plain, or URL-encoded in a path or a query."""
-    return (value, quote(value), quote(value, safe=""), quote_plus(value))
+        return f"Redactor({len(self._mask)} secret values)"
 
 
 def _masked_parameter(pair: str) -> str:

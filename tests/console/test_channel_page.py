@@ -126,3 +126,65 @@ def test_save_refuses_a_bad_form_whole_and_names_every_problem(page, console, ch
     expect(page.locator("#field-api_url .field-problem")).to_contain_text("https")
     assert console.host.jobs(channel) == []
     assert console.host.channel(channel).settings["api_url"].startswith("http://")
+
+
+def test_recurring_jobs_one_row_per_menu_option_saved_with_the_page(page, console, channel, shot):
+    plugin = console.state.registry.get("leanafy")
+    menu = [option.key for option in sync_menu(plugin, channel, "techoms")]
+    page.goto(f"/channels/{channel}")
+    rows = page.locator("#jobs tbody tr")
+    expect(rows).to_have_count(len(menu))
+    page.select_option("#job-send-shipments", "15m")
+    page.select_option("#job-receive-inventory", "1h")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_contain_text("Saved.")
+    jobs = {job.option: job.period.value for job in console.host.jobs(channel)}
+    assert jobs == {"send-shipments": "15m", "receive-inventory": "1h"}
+    expect(rows.filter(has_text="Send Shipments")).to_contain_text("UTC")
+    shot("recurring-jobs")
+    page.select_option("#job-send-shipments", "none")
+    page.click("#save")
+    expect(page.locator("#job-send-shipments")).to_have_value("none")
+    jobs = {job.option: job.period.value for job in console.host.jobs(channel)}
+    assert jobs["send-shipments"] == "none" and jobs["receive-inventory"] == "1h"
+
+
+def test_deleting_a_channel_asks_first_naming_what_goes_with_it(page, console, channel):
+    console.host.add_sku_mappings(channel, [("TEE-BLK-M", "LF-TEE")])
+    questions: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.goto(f"/channels/{channel}")
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.click("#delete")
+    expect(page.locator("h1")).to_contain_text(channel)
+    assert any(config.name == channel for config in console.host.channels())
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.click("#delete")
+    page.wait_for_url(console.url + "/")
+    assert all(config.name != channel for config in console.host.channels())
+    assert questions[0] == questions[1]
+    assert f"Delete channel {channel}?" in questions[0]
+    assert "its 1 SKU, 0 carrier and 0 reference mapping rows" in questions[0]
+    expect(page.locator("main")).not_to_contain_text(channel)
+
+
+def test_unsaved_changes_are_marked_and_leaving_with_them_asks_first(page, console, channel):
+    page.goto(f"/channels/{channel}")
+    mark = page.locator("[data-unsaved-mark]")
+    expect(mark).to_be_hidden()
+    page.fill("#input-warehouse", "ELSEWHERE")
+    expect(mark).to_be_visible()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.click("nav >> text=Runs")
+    expect(page.locator("h1")).to_contain_text(channel)
+    assert asked == ["beforeunload"]
+    page.click("#save")
+    expect(mark).to_be_hidden()
+    assert console.host.channel(channel).warehouse == "ELSEWHERE"
+    page.click("nav >> text=Runs")
+    page.wait_for_url("**/runs")

@@ -143,7 +143,8 @@ def test_recurring_jobs_one_row_per_menu_option_saved_with_the_page(page, consol
     expect(rows.filter(has_text="Send Shipments")).to_contain_text("UTC")
     shot("recurring-jobs")
     page.select_option("#job-send-shipments", "none")
-    page.click("#save")
+    with page.expect_response("**/save"):
+        page.click("#save")
     expect(page.locator("#job-send-shipments")).to_have_value("none")
     jobs = {job.option: job.period.value for job in console.host.jobs(channel)}
     assert jobs["send-shipments"] == "none" and jobs["receive-inventory"] == "1h"

@@ -302,7 +302,12 @@ def channel_set(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
 def channel_delete(state: CliState, name: str, yes: bool) -> None:
-    """Delete channel NAME with its mappings, cursors, jobs and send states."""
+    """Delete channel NAME with its mappings, cursors, jobs and send states.
+
+    Shipments and receipts it holds open (sent, not yet shipped or received)
+    go back to ready without its WMS ids, so a new channel sends them again;
+    its review items go too. Finished records keep their history.
+    """
     state.host.channel(name)
     if not yes:
         click.confirm(f"Delete channel {name} and everything it keeps?", abort=True)

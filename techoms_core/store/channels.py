@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from techoms_core.context import ChannelConfig
-from techoms_core.host import ChannelExists, UnknownChannel
+from techoms_core.host import ChannelExists, ReceiptStatus, ShipmentStatus, UnknownChannel
 from techoms_core.mappings import UnmappedPolicy
 from techoms_core.menu import TECHOMS
 from techoms_core.secrets import Secret
@@ -121,9 +121,13 @@ class ChannelStore(Database):
             return self._config(_channel_row(connection, name))
 
     def delete_channel(self, name: str) -> None:
-        """Delete a channel with its mappings, cursors, jobs, staging and product
-        send states. Records it sent keep their state; a channel that is the
-        Master Product Source cannot be deleted."""
+        """Delete a channel with everything it keeps: mappings, cursors, jobs,
+        staging, product send states, its review items, and the send state of
+        the shipments and receipts it holds open (``sent`` ones go back to
+        ``ready``, without its WMS id; a shipment whose cancellation was asked
+        is ``cancelled``), so a new channel of the same name sends them again.
+        Records it finished (shipped, cancelled, received) keep their history.
+        A channel that is the Master Product Source cannot be deleted."""
         with self._write() as connection:
             self._require_channel(connection, name)
             if _master_product_source(connection) == name:
@@ -131,6 +135,7 @@ class ChannelStore(Database):
                     f"channel {name!r} is the Master Product Source; "
                     "set another source before deleting it"
                 )
+            forget_channel_sends(connection, name, self._now())
             connection.execute(delete(schema.channels).where(schema.channels.c.name == name))
 
     def channel(self, name: str) -> ChannelConfig:
@@ -236,3 +241,25 @@ def _refuse_served_warehouse(connection: Connection, name: str, warehouse: str |
 
 def _channel_row(connection: Connection, name: str) -> Any:
     return connection.execute(select(schema.channels).where(schema.channels.c.name == name)).first()
+
+
+def forget_channel_sends(connection: Connection, name: str, now: Any) -> None:
+    """Unbind the records a channel holds open and drop its review items."""
+    connection.execute(delete(schema.reviews).where(schema.reviews.c.channel == name))
+    shipments = schema.shipments
+    held = (shipments.c.channel == name, shipments.c.status == ShipmentStatus.SENT.value)
+    unbound = {"channel": None, "remote_id": None, "applied_version": None, "updated_at": now}
+    connection.execute(
+        update(shipments)
+        .where(*held, shipments.c.cancel_requested.is_(True))
+        .values(status=ShipmentStatus.CANCELLED.value, cancel_requested=False, **unbound)
+    )
+    connection.execute(
+        update(shipments).where(*held).values(status=ShipmentStatus.READY.value, **unbound)
+    )
+    receipts = schema.receipts
+    connection.execute(
+        update(receipts)
+        .where(receipts.c.channel == name, receipts.c.status == ReceiptStatus.SENT.value)
+        .values(status=ReceiptStatus.READY.value, **unbound)
+    )

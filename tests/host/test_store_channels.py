@@ -6,6 +6,7 @@ import pytest
 
 from techoms_core.host import ChannelExists, UnknownChannel
 from techoms_core.mappings import CarrierRow, MappingConflict, MappingError, ReferenceRow
+from techoms_core.models import Page, RecordResult
 from techoms_core.secrets import Secret
 from techoms_core.store import StoreError
 from tests.host import samples
@@ -101,3 +102,31 @@ def test_mapping_adds_name_every_refused_row_and_add_nothing(wms):
         wms.add_carrier_mappings("wms", [wildcard])
     assert wms.sku_mapping_rows("wms") == [("A", "a-1")]
     assert wms.carrier_mapping_rows("wms") == []
+
+
+def test_delete_unbinds_open_sends_and_keeps_finished_history(wms):
+    wms.load_shipments([samples.shipment(n) for n in ("S-1", "S-2", "S-3")])
+    wms.load_receipts([samples.receipt("R-1")])
+    sends = [RecordResult.ok(n, remote_id=f"r-{n}") for n in ("S-1", "S-2", "S-3")]
+    run_id = wms.start_run("wms", "send-shipments")
+    wms.record_send_results(run_id, "wms", "send-shipments", sends)
+    run_id = wms.start_run("wms", "send-receipts")
+    wms.record_send_results(run_id, "wms", "send-receipts", [RecordResult.ok("R-1", remote_id="a")])
+    assert wms.request_cancellation("S-2") == "sent"
+    run_id = wms.start_run("wms", "receive-shipments")
+    wms.apply_page(run_id, "wms", "receive-shipments",
+                   Page(records=[samples.shipped("S-3", ("SKU-1", 2, 2))]))  # fmt: skip
+
+    wms.delete_channel("wms")
+
+    rows = {row["number"]: row for row in wms.shipment_rows()}
+    state = {n: (r["status"], r["channel"], r["remote_id"]) for n, r in rows.items()}
+    assert state == {
+        "S-1": ("ready", None, None),
+        "S-2": ("cancelled", None, None),
+        "S-3": ("shipped", "wms", "remote-S-3"),
+    }
+    [receipt] = wms.receipt_rows()
+    assert (receipt["status"], receipt["channel"], receipt["remote_id"]) == ("ready", None, None)
+    wms.add_channel(samples.channel())
+    assert [s.number for s in wms.records_to_send("wms", "send-shipments", limit=10)] == ["S-1"]

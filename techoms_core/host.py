@@ -423,9 +423,16 @@ class RunLogRole(Protocol):
         *,
         traffic: RunTraffic | None = None,
     ) -> None:
-        """Close a run with its status, its counts per status, for a failure
-        of the whole run the message, and what it asked of the WMS (``traffic``,
-        when the run got as far as opening its channel session)."""
+        """Close a run with its status, for a failure of the whole run the
+        message, and what it asked of the WMS (``traffic``, when the run got as
+        far as opening its channel session).
+
+        ``counts`` are what the runner counted of the results it had committed.
+        The run log's counts must always equal the messages committed, however
+        the run ends (a killed process never calls this): a host adds to them
+        in the same transaction as the messages (:meth:`record_send_results`,
+        :meth:`apply_page`, :meth:`stage_snapshot_page`, whose unlisted ``ok``
+        rows count too, :meth:`log_results`), and may then keep its own."""
         ...
 
     def log_results(self, run_id: int, results: Sequence[RecordResult]) -> None:

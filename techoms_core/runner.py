@@ -236,9 +236,12 @@ class _Steps:
         while not self.stop.is_set():
             if not batch:
                 return RunStatus.COMPLETED
-            results = self._would_send(batch) if dry else self._sent(batch)
-            for result in results:
-                self._count(result)
+            if dry:
+                for result in self._would_send(batch):
+                    self._count(result)
+            else:
+                for _ in self._sent(batch):
+                    self._advance()
             self._heartbeat()
             batch = self._batch_after(batch, size)
         return RunStatus.STOPPED
@@ -264,8 +267,11 @@ class _Steps:
             group.commit()
 
     def _commit_results(self, results) -> None:
+        """Commit a group, then count it: the summary counts what the run log holds."""
         assert self.summary.run_id is not None
         self.host.record_send_results(self.summary.run_id, self.channel, self.option.key, results)
+        for result in results:
+            self.summary.add(result)
 
     def _would_send(self, batch) -> list[RecordResult]:
         """What a send would do, without calling the plugin: the core's own
@@ -340,6 +346,9 @@ class _Steps:
 
     def _count(self, result: RecordResult) -> None:
         self.summary.add(result)
+        self._advance()
+
+    def _advance(self) -> None:
         if self.progress is not None:
             self.progress.advance(1)
 

@@ -96,6 +96,7 @@ class ReceiveStore(Database):
         with self._write() as connection:
             self._require_channel(connection, channel)
             fresh, results = _screen_levels(connection, channel, page.records, staged=True)
+            unlisted_ok = len(page.records) - len(results)
             if fresh:
                 connection.execute(
                     insert(schema.inventory_staging),
@@ -114,7 +115,7 @@ class ReceiveStore(Database):
                 )
             _keep_levels(connection, channel, run_id, page.problems)
             results.extend(page.problems)
-            insert_messages(connection, run_id, results, self._now())
+            insert_messages(connection, run_id, results, self._now(), unlisted_ok=unlisted_ok)
         return results
 
     def preview_snapshot_page(

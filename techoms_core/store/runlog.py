@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,7 +49,9 @@ class RunLogStore(Database):
         *,
         traffic: RunTraffic | None = None,
     ) -> None:
-        values: dict[str, Any] = {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
+        # The counts were added with the messages, as they were committed
+        # (insert_messages); the runner's ``counts`` are the same numbers.
+        values: dict[str, Any] = {}
         if traffic is not None:
             values.update(
                 requests=traffic.requests,
@@ -157,11 +160,10 @@ def insert_finished_run(
     as accepting a review item): ``completed``, with its results counted and
     logged, inside the caller's transaction. Returns its id."""
     run_id = open_run(connection, channel, option, now)
-    counts = {key: sum(1 for r in results if r.status.value == key) for key in COUNT_KEYS}
     connection.execute(
         update(schema.runs)
         .where(schema.runs.c.id == run_id)
-        .values(status=RunStatus.COMPLETED.value, finished_at=now, message=message, **counts)
+        .values(status=RunStatus.COMPLETED.value, finished_at=now, message=message)
     )
     insert_messages(connection, run_id, results, now)
     return run_id
@@ -183,9 +185,18 @@ _MESSAGES = Prepared(
 
 
 def insert_messages(
-    connection: Connection, run_id: int, results: Sequence[RecordResult], now: dt.datetime
+    connection: Connection,
+    run_id: int,
+    results: Sequence[RecordResult],
+    now: dt.datetime,
+    *,
+    unlisted_ok: int = 0,
 ) -> None:
-    """Write results to the run log inside the caller's transaction."""
+    """Write results to the run log inside the caller's transaction, and add
+    them to the run's counts in that same transaction, so the counts always
+    match the messages committed, however the run ends (a killed process
+    included). ``unlisted_ok`` counts ``ok`` records that get no message
+    (a snapshot's staged rows)."""
     rows = [
         (
             result.key,
@@ -197,6 +208,15 @@ def insert_messages(
         for result in results
     ]
     _MESSAGES.run(connection, rows, b_run=run_id, b_now=now)
+    added = Counter(result.status.value for result in results)
+    added[Status.OK.value] += unlisted_ok
+    if any(added.values()):
+        runs = schema.runs
+        connection.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values({runs.c[key]: runs.c[key] + added[key] for key in COUNT_KEYS if added[key]})
+        )
 
 
 def _run_record(row: Any) -> RunRecord:

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,8 @@ def test_kill_mid_send_then_rerun_creates_no_duplicate_and_loses_nothing(
         assert (row["status"], row["remote_id"]) == ("sent", order["_id"])
         assert sandbox.counters.creates("order", row["number"])["stored"] == 1
     assert [run.status for run in leanafy.runs()] == ["completed", "interrupted"]
+    _assert_counts_match_messages(leanafy, leanafy.runs()[1])
+    assert leanafy.runs()[1].counts["ok"] == len(sent)
 
 
 def test_kill_mid_receive_then_rerun_applies_everything_once(
@@ -156,6 +159,15 @@ def test_kill_mid_receive_then_rerun_applies_everything_once(
     ]
     assert sorted(applied) == numbers  # each update applied exactly once
     assert crashed.status == "interrupted"
+    _assert_counts_match_messages(leanafy, crashed)
+    assert crashed.counts["ok"] == len(shipped)
+
+
+def _assert_counts_match_messages(host, run) -> None:
+    """A killed run's counts are those of the messages it committed."""
+    committed = Counter(message.status for message in host.run_messages(run.id))
+    assert {key: run.counts[key] for key in committed} == dict(committed)
+    assert sum(run.counts.values()) == sum(committed.values())
 
 
 def _content(db_path: Path) -> bytes:

@@ -302,3 +302,36 @@ def test_one_shipments_path_looks_up_channel_plugin_and_sku_mapping_once(
     assert host.looked_up == ["channel wms", "mappings wms"]
     assert found == ["fake"]
     assert translated == [("S-1", ["WMS-1"])]
+
+
+class _FailingSecondCommit:
+    """The SQLite host, whose second commit of send results fails (a disk full,
+    a lock lost): the run log then holds the first group only."""
+
+    def __init__(self, host: SqliteHost) -> None:
+        self._host = host
+        self.commits = 0
+
+    def record_send_results(self, *args, **kwargs):
+        self.commits += 1
+        if self.commits == 2:
+            raise OSError("disk full")
+        return self._host.record_send_results(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._host, name)
+
+
+def test_a_run_counts_only_the_results_it_committed(channel):
+    host, registry = channel
+    host.load_shipments([samples.shipment(f"S-{i:03}") for i in range(GROUP_SIZE * 3)])
+    failing = _FailingSecondCommit(host)
+
+    summary = run_option(failing, registry, "wms", "send-shipments")
+
+    assert summary.status == "failed" and "disk full" in summary.message
+    logged = host.run(summary.run_id)
+    committed = len(host.run_messages(summary.run_id))
+    sent = [r for r in host.shipment_rows() if r["status"] == "sent"]
+    assert committed == len(sent) == GROUP_SIZE
+    assert summary.counts["ok"] == logged.counts["ok"] == GROUP_SIZE

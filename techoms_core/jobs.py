@@ -11,8 +11,11 @@ The schedule is a due-time table kept by the host: each job has a
 --once``, cron-friendly); :func:`run_forever` does that, then sleeps on a
 ``threading.Event`` until the next due time (no busy loop) and returns as soon
 as the Event is set (the CLI sets it on SIGTERM; the run in progress finishes
-its batch or page first). A job never overlaps itself: each run takes the run
-lock of (channel, option), and every run is in the run log with its counts.
+its batch or page first). Each channel's jobs run in a lane of their own
+(:mod:`techoms_core.lanes`): one after another within the channel, side by
+side across channels, so one stuck channel never delays another's due job.
+A job never overlaps itself: each run takes the run lock of (channel,
+option), and every run is in the run log with its counts.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from techoms_core.host import ChannelsRole, Host, Job, JobPeriod, JobsRole, UnknownChannel
+from techoms_core.lanes import ChannelLanes
 from techoms_core.menu import sync_menu
 from techoms_core.options import option_named
 from techoms_core.runner import run_option
@@ -52,6 +57,9 @@ __all__ = [
 NOT_RUN = "not run"
 #: Longest sleep of :func:`run_forever`, so jobs set meanwhile by another process start.
 RECHECK_SECONDS = 60.0
+#: Longest wait of :func:`run_forever` while a channel's lane is busy, so a
+#: lane that finishes has its next due job started soon after.
+LANE_RECHECK = 1.0
 
 log = logging.getLogger("techoms.jobs")
 
@@ -153,16 +161,35 @@ def run_due(
     stop: threading.Event | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> list[JobOutcome]:
-    """Run every job due at ``now`` once, one after another; stop early when
-    ``stop`` is set. Returns what happened to each."""
+    """Run every job due at ``now`` once: each channel's jobs one after another,
+    the channels side by side (:mod:`techoms_core.lanes`), so a stuck channel
+    delays no other. No job starts once ``stop`` is set. Returns what happened
+    to each, in due order."""
     now = now or _utc_now()
     stop = stop or threading.Event()
-    outcomes = []
-    for job in due_jobs(host, now):
-        if stop.is_set():
-            break
-        outcomes.append(_run_job(host, registry, job, now, stop, environ))
-    return outcomes
+    due = due_jobs(host, now)
+    outcomes: list[JobOutcome] = []
+    lanes = _lanes(host, registry, stop, environ, outcomes.append)
+    for channel, jobs in _by_channel(due).items():
+        lanes.start(channel, [(job, now) for job in jobs])
+    lanes.wait_all()
+    order = {(job.channel, job.option): n for n, job in enumerate(due)}
+    return sorted(outcomes, key=lambda outcome: order[(outcome.channel, outcome.option)])
+
+
+def _lanes(host, registry, stop, environ, on_outcome) -> ChannelLanes:
+    def work(item: tuple[Job, dt.datetime]) -> JobOutcome:
+        job, now = item
+        return _run_job(host, registry, job, now, stop, environ)
+
+    return ChannelLanes(work, on_outcome, stop)
+
+
+def _by_channel(jobs: list[Job]) -> dict[str, list[Job]]:
+    grouped: dict[str, list[Job]] = {}
+    for job in jobs:
+        grouped.setdefault(job.channel, []).append(job)
+    return grouped
 
 
 def _run_job(host, registry, job: Job, now, stop, environ) -> JobOutcome:
@@ -229,20 +256,31 @@ def run_forever(
     :param wait: how to sleep (``stop.wait`` by default; tests inject one).
     """
     sleep = wait or stop.wait
+    lanes = _lanes(host, registry, stop, environ, on_outcome or (lambda outcome: None))
     while not stop.is_set():
-        for outcome in run_due(host, registry, now=clock(), stop=stop, environ=environ):
-            if on_outcome is not None:
-                on_outcome(outcome)
-        if stop.is_set():
-            return
-        sleep(_seconds_to_next(host, clock(), recheck))
+        now = clock()
+        busy = lanes.busy()
+        for channel, jobs in _by_channel(due_jobs(host, now)).items():
+            if channel not in busy:
+                lanes.start(channel, [(job, now) for job in jobs])
+        busy = lanes.busy()
+        if busy:
+            # A busy channel's jobs stay due until its lane records them.
+            lanes.wait_any(min(LANE_RECHECK, _seconds_to_next(host, clock(), recheck, busy)))
+        elif not stop.is_set():
+            sleep(_seconds_to_next(host, clock(), recheck))
+    lanes.wait_all()
 
 
-def _seconds_to_next(host: JobsRole, now: dt.datetime, recheck: float) -> float:
+def _seconds_to_next(
+    host: JobsRole, now: dt.datetime, recheck: float, busy: AbstractSet[str] = frozenset()
+) -> float:
     upcoming = [
         job.next_due_at
         for job in host.jobs()
-        if job.period is not JobPeriod.NONE and job.next_due_at is not None
+        if job.period is not JobPeriod.NONE
+        and job.next_due_at is not None
+        and job.channel not in busy
     ]
     if not upcoming:
         return recheck

@@ -11,7 +11,7 @@ import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -22,6 +22,7 @@ from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
 from techoms_core.cli.progress import ProgressBar
 from techoms_core.cli.tables import fitted
+from techoms_core.http.abort import abort_all
 from techoms_core.message_groups import MessageGroup, group_messages
 from techoms_core.models import Status
 from techoms_core.runner import RunRefused, RunSummary, run_option
@@ -33,24 +34,50 @@ LIST_ALL_UP_TO = 25
 MAX_GROUPS = 20
 
 
+#: Seconds a run has, after the first SIGTERM or SIGINT, to finish its batch or
+#: page before it is interrupted where it stands.
+GRACE_SECONDS = 5.0
+
+
+class Interrupted(KeyboardInterrupt):
+    """A second signal, or the grace period over: the run stops where it stands."""
+
+
 @contextmanager
-def stop_on_signals() -> Iterator[threading.Event]:
+def stop_on_signals(grace: float = GRACE_SECONDS) -> Iterator[threading.Event]:
     """An Event set by SIGTERM or SIGINT: the runner then finishes its current
-    batch or page and returns, instead of dying mid-batch."""
+    batch or page and returns, instead of dying mid-batch.
+
+    A run waiting on a stuck WMS would never get there, so a second signal,
+    or ``grace`` seconds without the run returning, aborts every request on
+    the wire (:func:`~techoms_core.http.abort.abort_all`) and raises
+    :class:`Interrupted` where the main thread stands: the run is logged
+    ``interrupted`` and the command exits with status 130.
+    """
     stop = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    watched = (signal.SIGTERM, signal.SIGINT, signal.SIGALRM)
+    previous = {sig: signal.getsignal(sig) for sig in watched}
+
+    def interrupt() -> NoReturn:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        abort_all()
+        raise Interrupted()
 
     def request_stop(signum: int, frame: Any) -> None:
+        if signum == signal.SIGALRM or stop.is_set():
+            interrupt()
         stop.set()
+        signal.setitimer(signal.ITIMER_REAL, grace)
 
-    for sig in previous:
+    for sig in watched:
         signal.signal(sig, request_stop)
     try:
         yield stop
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

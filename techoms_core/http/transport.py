@@ -21,6 +21,7 @@ from typing import Any
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
 
+from techoms_core.http.abort import ConnectionTracker
 from techoms_core.http.limiter import ThroughputLimiter
 from techoms_core.http.limits import AnswerLimits, read_body
 from techoms_core.http.stats import SessionStats
@@ -74,10 +75,20 @@ class ThrottledAdapter(HTTPAdapter):
         stats: SessionStats | None = None,
         limits: AnswerLimits | None = None,
     ) -> None:
+        self.tracker = ConnectionTracker()  # before super(): it builds the pools
         super().__init__(pool_maxsize=pool_size, max_retries=0)
         self.limiter = limiter
         self.stats = stats if stats is not None else SessionStats()
         self.limits = limits or AnswerLimits()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """``requests``' pool manager, its connections tracked for :meth:`abort`."""
+        super().init_poolmanager(*args, **kwargs)
+        self.tracker.install(self.poolmanager)
+
+    def abort(self) -> None:
+        """Shut down the connections on the wire; send nothing more."""
+        self.tracker.abort()
 
     def build_response(self, req: PreparedRequest, resp: Any) -> Response:
         """``requests``' own response, as a :class:`ChannelResponse`."""
@@ -102,6 +113,7 @@ class ThrottledAdapter(HTTPAdapter):
         ``stats.limiter_cpu_seconds`` (releasing it, about a microsecond, is
         left to the send's side).
         """
+        self.tracker.check()
         started = time.thread_time()
         with self.limiter.slot():
             self.stats.add_limiter_cpu(time.thread_time() - started)

@@ -171,7 +171,7 @@ def context_for_settings(
     profile = profile_for(declaration.throughput_profiles, settings)
     secrets = settings.secret_values()
     logger = channel_logger(channel, Redactor(secrets))
-    options = declaration.wire.session_options(declaration.display_name)
+    options = declaration.wire.session_options(declaration.display_name, settings)
     options.update(session_options or {})
     session = build_session(profile=profile, secrets=secrets, logger=logger, **options)
     return ChannelContext(

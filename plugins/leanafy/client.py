@@ -26,7 +26,6 @@ from attrs import frozen
 
 from plugins.leanafy import contract as wire
 from plugins.leanafy.cursor import Cursor, instant_of
-from plugins.leanafy.declaration import Setting
 from plugins.leanafy.errors import SERVICE_NAME
 from techoms_core.http.exceptions import ChannelHTTPError, MalformedResponse, NotFound
 
@@ -118,37 +117,28 @@ def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 class LeanafyClient:
     """Leanafy's endpoints for one channel run.
 
-    Building the client sets the channel's credentials (``X-API-Key``,
-    ``X-API-Secret``) on the session, whose redactor already knows them, and
-    the session reads Leanafy's error envelope as the declaration's ``wire``
-    conventions say.
+    The session the core built from the declaration's ``wire`` conventions
+    already sends every request to ``{Api Url}/v1`` with the channel's
+    credentials (``X-API-Key``, ``X-API-Secret``) and reads Leanafy's error
+    envelope: the client asks for paths and writes no header.
     """
 
     def __init__(self, context: ChannelContext) -> None:
         self.context = context
         self.http = context.http
         self.log: logging.Logger | logging.LoggerAdapter = context.log
-        settings = context.settings
-        api_url = str(settings[Setting.API_URL]).rstrip("/")
-        # An Api Url given with Leanafy's /v1 already on it still works.
-        self.base_url = api_url.removesuffix(wire.BASE_PATH) + wire.BASE_PATH
-        self.http.headers[wire.Header.API_KEY.value] = settings[Setting.API_KEY].reveal()
-        self.http.headers[wire.Header.API_SECRET.value] = settings[Setting.API_SECRET].reveal()
 
     # -- single requests ----------------------------------------------------------
 
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[Any, Mapping]:
         """``GET`` one resource; returns (payload, meta)."""
-        response = self.http.get(self.url(path), params=params, expect_json=True)
+        response = self.http.get(path, params=params, expect_json=True)
         return _unwrap(response)
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
         """``POST`` a create; returns the payload. Never retried by the session:
         a create whose outcome is unknown raises ``OutcomeUnknown``."""
-        response = self.http.post(self.url(path), json=body, expect_json=True)
+        response = self.http.post(path, json=body, expect_json=True)
         payload, _ = _unwrap(response)
         return payload
 

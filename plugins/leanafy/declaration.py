@@ -7,7 +7,7 @@ fails the import with a message that names the setting.
 from __future__ import annotations
 
 from plugins.leanafy import __version__
-from plugins.leanafy.contract import Arn, Order
+from plugins.leanafy.contract import BASE_PATH, Arn, Header, Order
 from plugins.leanafy.errors import ERROR_TABLE, SERVICE_NAME, parse_error
 from techoms_core.http.conventions import WireConventions
 from techoms_core.models import Feature, PluginDeclaration, ReferenceLevel
@@ -122,6 +122,14 @@ DECLARATION = PluginDeclaration(
     throughput_profiles=STANDARD_PROFILES,
     reference_properties=REFERENCE_PROPERTIES,
     wire=WireConventions(
-        service_name=SERVICE_NAME, error_table=ERROR_TABLE, error_parser=parse_error
+        service_name=SERVICE_NAME,
+        error_table=ERROR_TABLE,
+        error_parser=parse_error,
+        base_url_setting=Setting.API_URL,
+        base_path=BASE_PATH,
+        auth_headers={
+            Header.API_KEY.value: Setting.API_KEY,
+            Header.API_SECRET.value: Setting.API_SECRET,
+        },
     ),
 )

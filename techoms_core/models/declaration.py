@@ -117,3 +117,13 @@ class PluginDeclaration:
         factory=dict, converter=_reference_properties
     )
     wire: WireConventions = field(factory=_default_wire, validator=_wire)
+
+    def __attrs_post_init__(self) -> None:
+        declared = {settings_field.key for settings_field in self.settings.fields}
+        secret = set(self.settings.secret_keys())
+        unknown = [key for key in self.wire.setting_keys() if key not in declared]
+        if unknown:
+            raise ValueError(f"wire: reads setting(s) {unknown} that the settings do not declare")
+        plain = [key for key in self.wire.auth_headers.values() if key not in secret]
+        if plain:
+            raise ValueError(f"wire: auth_headers must name secret settings, not {plain}")

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from techoms_core.context import ChannelConfig, open_context
+from techoms_core.http.conventions import WireConventions
 from techoms_core.settings import (
     Choice,
     FieldType,
@@ -17,6 +18,8 @@ from techoms_core.settings import (
 from techoms_core.throughput import HIGH
 from techoms_core.workers import WorkerPool
 from tests.core.channel_plugins import declaration
+
+pytest_plugins = ("tests.core.fixtures_http",)
 
 SECRET = "s3cr3t-value-for-context-test"
 SCHEMA = SettingsSchema(
@@ -179,3 +182,33 @@ def test_many_results_are_all_handed_over_once():
     pool = WorkerPool(4, "many")
     assert sorted(pool.concurrently(lambda n: n, range(203))) == list(range(203))
     pool.close()
+
+
+WIRED = declaration(
+    "vault",
+    settings=SCHEMA,
+    wire=WireConventions(
+        base_url_setting="api_url", base_path="/v2", auth_headers={"X-Vault-Key": "api_key"}
+    ),
+)
+
+
+@pytest.mark.parametrize("given", ["", "/", "/v2", "/v2/"])
+def test_the_session_goes_to_the_url_setting_with_the_secret_headers(wms, given):
+    """The client asks for a path and writes no header: the core built the
+    session from the declaration (base URL from a setting, auth as secrets)."""
+    url = wms.url().rstrip("/") + given
+    with open_context(WIRED, config(api_url=url, api_key=SECRET)) as context:
+        context.http.get("things", params={"limit": 1})
+        assert SECRET not in repr(context.http)
+
+    (request,) = wms.received()
+    assert (request.path, request.query) == ("/v2/things", {"limit": ["1"]})
+    assert request.headers["X-Vault-Key"] == SECRET
+
+
+def test_a_declaration_whose_wire_reads_an_unknown_or_plain_setting_is_refused():
+    with pytest.raises(ValueError, match=r"reads setting\(s\) \['token'\]"):
+        declaration("vault", settings=SCHEMA, wire=WireConventions(auth_headers={"X": "token"}))
+    with pytest.raises(ValueError, match=r"must name secret settings, not \['api_url'\]"):
+        declaration("vault", settings=SCHEMA, wire=WireConventions(auth_headers={"X": "api_url"}))

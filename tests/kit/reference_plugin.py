@@ -15,7 +15,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from techoms_core import hookimpl
-from techoms_core.http import ChannelHTTPError, Conflict, InvalidCredentials, OutcomeUnknown
+from techoms_core.http import (
+    ChannelHTTPError,
+    Conflict,
+    InvalidCredentials,
+    OutcomeUnknown,
+    Unreachable,
+)
 from techoms_core.models import (
     Feature,
     HealthCheck,
@@ -37,6 +43,7 @@ DEFECTS = {
     "blind_retry": "creates again after a create whose outcome is unknown",
     "drops_result": "returns no result for the last record of a batch",
     "stops_on_refusal": "raises when the WMS refuses one record",
+    "fails_records_when_unreachable": "fails each record when the WMS cannot be reached",
     "cursor_skips": "returns a cursor one record past the page",
     "cursor_repeats": "returns a cursor at the start of the page",
     "health_raises": "lets a failed request escape the health check",
@@ -183,6 +190,10 @@ def send_one(client: Client, kind: str, record: Any, has) -> RecordResult:
         return RecordResult.ok(key, remote_id=created["id"])
     except InvalidCredentials:
         raise
+    except Unreachable:
+        if not has("fails_records_when_unreachable"):
+            raise
+        return RecordResult.failed(key, "the WMS cannot be reached", fatal=True)
     except ChannelHTTPError as error:
         if has("stops_on_refusal"):
             raise

@@ -68,6 +68,11 @@ def test_a_correct_plugin_passes_the_whole_suite(pytester: pytest.Pytester) -> N
         ),
         ("drops_result", "one_result", "test_send_reports_one_result_per_record[send-shipments]"),
         ("stops_on_refusal", "refused", "test_send_survives_a_refused_record[send-receipts]"),
+        (
+            "fails_records_when_unreachable",
+            "unreachable_wms_stops",
+            "test_send_to_an_unreachable_wms_stops_the_run[send-shipments]",
+        ),
         ("cursor_skips", "each_cursor", "test_receive_resumes_from_each_cursor[receive-shipments]"),
         ("cursor_repeats", "each_cursor", "test_receive_resumes_from_each_cursor[import-products]"),
         ("health_raises", "health", "test_health_check_reports_an_unreachable_wms"),

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from techoms_core.context import ChannelContext
+from techoms_core.http.exceptions import Unreachable
 from techoms_core.models import RecordResult, Status
 from techoms_core.options import SyncOption, option_named
 from techoms_core.testing.conformance.base import CREATE_OPTIONS, ConformanceBase, keys_of
@@ -80,6 +81,24 @@ class SendChecks(ConformanceBase):
         unsettled = [r for r in second if r.status not in SETTLED]
         assert not unsettled, f"a repeated send must not fail: {unsettled}"
         assert_same_remote_ids(first, second)
+
+    def test_send_to_an_unreachable_wms_stops_the_run(
+        self, wms: Any, send_option: SyncOption
+    ) -> None:
+        """A failure of the whole call (the WMS cannot be reached past the retry
+        budget) is raised, so the run stops and resumes next time; failing each
+        record instead would report the WMS's outage as the records' fault."""
+        records = self.sample_records(send_option, wms)
+        settings = self.unreachable_settings(self.channel_settings(wms))
+        with self.open_channel(wms, settings) as context:
+            try:
+                results = self.send(context, send_option, records)
+            except Unreachable:
+                return
+        raise AssertionError(
+            f"{send_option.hook} returned {len(results)} results for an unreachable WMS "
+            f"({Counter(r.status.value for r in results)}); let Unreachable propagate"
+        )
 
     def test_send_after_lost_answers_creates_no_duplicates(
         self, wms: Any, create_option: SyncOption

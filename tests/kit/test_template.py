@@ -111,3 +111,12 @@ def test_the_command_fails_clearly(tmp_path: Path, name: str, message: str) -> N
 
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_the_plugin_s_own_code_stays_small(tmp_path: Path) -> None:
+    """The framework does the safeguards (idempotent sends, batched lookups,
+    the session's URL and credentials), so a new plugin starts small."""
+    folder = create_plugin("acme", tmp_path)
+    own = ["hooks.py", "wire.py", "payloads.py", "declaration.py"]
+    lines = sum(len((folder / "techoms_acme" / name).read_text().splitlines()) for name in own)
+    assert lines <= 150

@@ -15,15 +15,17 @@ from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
 from techoms_core.models import Feature
 from techoms_core.plugin import ChannelPlugin
+from techoms_core.settings.json_schema import settings_json_schema
+from techoms_core.settings.ui_schema import settings_ui_schema
 
 YES, NO = "✓", "·"
 
 
-@click.command("plugins")
+@click.group("plugins", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any plugin failed to load.")
-@pass_state
-def plugins_command(state: CliState, as_json: bool, strict: bool) -> None:
+@click.pass_context
+def plugins_command(context: click.Context, as_json: bool, strict: bool) -> None:
     """List installed channel plugins as techOMS's channel master list.
 
     One row per plugin: key, name, version, beta flag, then one column per
@@ -31,7 +33,40 @@ def plugins_command(state: CliState, as_json: bool, strict: bool) -> None:
     and the Sync options the plugin implements. Plugins are found through the
     ``techoms.channels`` entry point group; one that fails to load is listed
     with the reason below the table and the others still work.
+
+    ``techoms plugins schema KEY`` prints a plugin's settings form as JSON
+    Schema with a JSON Forms UI schema.
     """
+    if context.invoked_subcommand is None:
+        _master_list_command(context.find_object(CliState), as_json, strict)
+
+
+@plugins_command.command("schema")
+@click.argument("key")
+@pass_state
+def schema_command(state: CliState, key: str) -> None:
+    """Print plugin KEY's settings as JSON Schema plus a JSON Forms UI schema.
+
+    One JSON document: ``{"plugin": KEY, "schema": ..., "uischema": ...}``.
+    ``schema`` is JSON Schema draft 2020-12 stating the rules the server
+    applies on save (types, choices, bounds, required fields, conditions);
+    ``uischema`` lays the fields out in one category per section, with a
+    SHOW/HIDE/ENABLE/DISABLE rule for each conditional field, so any frontend
+    (JSON Forms or another) can render and check the form.
+    """
+    declaration = state.registry.get(key).declaration
+    state.out.json(
+        {
+            "plugin": declaration.key,
+            "schema": settings_json_schema(
+                declaration.settings, title=f"{declaration.display_name} settings"
+            ),
+            "uischema": settings_ui_schema(declaration.settings),
+        }
+    )
+
+
+def _master_list_command(state: CliState, as_json: bool, strict: bool) -> None:
     registry = state.registry
     state.plugin_commands  # noqa: B018  (collected, so a plugin whose commands fail is listed)
     loaded = registry.plugins()

@@ -81,7 +81,10 @@ The form
 change (:class:`FormState`, one :class:`FieldState` per field): visible,
 enabled, required, choices, value, problems. It runs :func:`check_settings`,
 the validation :func:`validate_settings` runs on save, so the page and the
-save agree.
+save agree. :func:`~techoms_core.settings.json_schema.settings_json_schema`
+and :func:`~techoms_core.settings.ui_schema.settings_ui_schema` export a
+schema as JSON Schema 2020-12 and a JSON Forms UI schema for other frontends
+(``techoms plugins schema KEY``).
 
 Reading settings in a plugin
 ----------------------------

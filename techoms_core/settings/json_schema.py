@@ -153,9 +153,7 @@ class _Rules:
         wanted_values = [value for value in wanted if value is not None]
         branches = []
         if wanted_values:
-            branches.append(
-                _all([_given(g.key), {"properties": {g.key: {"enum": wanted_values}}}])
-            )
+            branches.append(_all([_given(g.key), {"properties": {g.key: {"enum": wanted_values}}}]))
         derived = self.derived_in(g, wanted)
         if derived is not None:
             branches.append(_all([{"not": _given(g.key)}, derived]))

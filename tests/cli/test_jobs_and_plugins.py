@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from importlib.metadata import EntryPoint
 
 from click.testing import CliRunner
+from jsonschema import Draft202012Validator
 
 from plugins.registry import ENTRY_POINT_GROUP, Registry
 from techoms_core.cli import CliState, main
@@ -73,6 +75,28 @@ def test_plugins_master_list(cli):
     assert document["problems"] == []
     text = cli("plugins").stdout
     assert "Channel master list" in text and "Suppress PII" in text
+
+
+def test_plugins_schema_prints_json_schema_and_a_ui_schema_that_validate_as_on_save(cli, sandbox):
+    document = json.loads(cli("plugins", "schema", "leanafy").stdout)
+    assert document["plugin"] == "leanafy"
+    Draft202012Validator.check_schema(document["schema"])
+    validator = Draft202012Validator(document["schema"])
+    good = {"api_url": sandbox.url, "api_key": sandbox.api_key, "api_secret": "s"}
+    assert validator.is_valid(good)
+    custom = {**good, "throughput": "custom", "concurrent_requests": 4}
+    assert not validator.is_valid(custom)
+    assert validator.is_valid({**custom, "requests_per_second": 20})
+    assert not validator.is_valid({**custom, "requests_per_second": 20, "warehouse": "x"})
+    [channel_tab, advanced_tab] = document["uischema"]["elements"]
+    assert (channel_tab["label"], advanced_tab["label"]) == ("Channel Settings", "Advanced")
+    rules = {e["scope"]: e.get("rule", {}).get("effect") for e in channel_tab["elements"]}
+    assert rules["#/properties/concurrent_requests"] == "SHOW"
+
+
+def test_plugins_schema_of_an_unknown_plugin_names_the_installed_ones(cli):
+    result = cli("plugins", "schema", "nope", status=1)
+    assert "no channel plugin 'nope' is installed (loaded: leanafy)" in result.stderr
 
 
 def test_a_broken_plugin_is_listed_and_strict_fails():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from techoms_core.load_limits import limit_problem
 from techoms_core.models import (
     Address,
     Dimensions,
@@ -137,13 +139,53 @@ def read_load_file(kind: str, path: str | Path) -> list[Any]:
 
 
 def parse_load_text(kind: str, text: str) -> list[Any]:
-    """Parse JSON ``text`` and check it as a load file of ``kind``."""
+    """Parse JSON ``text`` and check it as a load file of ``kind``.
+
+    Refused as a whole file: text that is not JSON, nesting deeper than Python
+    can read, and a number too long to convert (over 4,300 digits).
+    """
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=_JsonObject.of)
     except json.JSONDecodeError as exc:
         problem = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         raise LoadError([LoadProblem(problem)]) from None
+    except RecursionError:
+        raise LoadError([LoadProblem("not a load file: JSON nested too deeply")]) from None
+    except ValueError:  # int() refuses numbers of more digits than it converts
+        problem = f"not a load file: a number has more than {sys.get_int_max_str_digits():,} digits"
+        raise LoadError([LoadProblem(problem)]) from None
     return parse_records(kind, data)
+
+
+class _JsonObject(dict):
+    """A JSON object, remembering the keys it held more than once (JSON keeps
+    only the last value of a repeated key, silently; a load refuses it)."""
+
+    repeated: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
+        made = cls(pairs)
+        if len(made) != len(pairs):
+            seen: set[str] = set()
+            made.repeated = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+        return made
+
+
+def _repeated_keys(raw: Any) -> Errors:
+    """``(path, message)`` for every key an object of ``raw`` holds twice,
+    walked without recursion (a record may be nested deep)."""
+    found: Errors = []
+    pending: list[tuple[str, Any]] = [("", raw)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for key in getattr(value, "repeated", ()):
+                found.append((path + key, "appears more than once in the same object"))
+            pending += [(f"{path}{key}.", item) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [(f"{path.rstrip('.')}[{i}].", item) for i, item in enumerate(value)]
+    return sorted(found)
 
 
 def parse_records(kind: str, data: Any) -> list[Any]:
@@ -187,14 +229,22 @@ def _identity(kind: str, raw: Any) -> str | None:
 def _record(kind: str, index: int, raw: Any) -> tuple[Any | None, list[LoadProblem]]:
     if not isinstance(raw, dict):
         return None, [_problem(kind, index, None, "", f"must be an object, not {_json_type(raw)}")]
+    repeated = _repeated_keys(raw)
     record, errors = _build(FORMATS[kind], raw, "")
-    return record, [_problem(kind, index, raw, path, message) for path, message in errors]
+    problems = [_problem(kind, index, raw, path, message) for path, message in repeated + errors]
+    return (None if repeated else record), problems
 
 
 def _problem(kind: str, index: int, raw: Any, path: str, message: str) -> LoadProblem:
     key = raw.get(_KEY_FIELD[kind]) if isinstance(raw, dict) else None
     key_text = key.strip() if isinstance(key, str) and key.strip() else None
+    if key_text is not None and len(key_text) > KEY_SHOWN:  # a hostile key may be huge
+        key_text = key_text[: KEY_SHOWN - 1] + "…"
     return LoadProblem(message, index, _SINGULAR[kind], key_text, path)
+
+
+#: The most of a record's key a problem shows.
+KEY_SHOWN = 60
 
 
 Errors = list[tuple[str, str]]
@@ -223,7 +273,7 @@ def _build(fmt: RecordFormat, raw: dict, prefix: str) -> tuple[Any | None, Error
             errors += nested_errors
             if nested_errors:
                 continue
-        message = _check_attribute(attribute, value)
+        message = _check_attribute(fmt.model, attribute, value)
         if message is None:
             values[name] = value
         else:
@@ -258,8 +308,9 @@ def _build_nested(nested: Nested, value: Any, path: str) -> tuple[Any, Errors]:
     return tuple(items), errors
 
 
-def _check_attribute(attribute: attrs.Attribute, value: Any) -> str | None:
-    """Run the model's converter and validator for one field; the problem, if any."""
+def _check_attribute(model: type, attribute: attrs.Attribute, value: Any) -> str | None:
+    """Run the model's converter and validator for one field, then the load's
+    own limit (:mod:`techoms_core.load_limits`); the problem, if any."""
     converter = attribute.converter
     try:
         if isinstance(converter, attrs.Converter):
@@ -273,11 +324,15 @@ def _check_attribute(attribute: attrs.Attribute, value: Any) -> str | None:
             value = _converted(converter, value)
         if attribute.validator is not None:
             attribute.validator(None, attribute, value)
+        return limit_problem(model, attribute.name, value)
     except TypeError as exc:
         return _type_message(exc, value)
     except ValueError as exc:
         return _split_field(str(exc), (attribute.name,))[1]
-    return None
+    except ArithmeticError:
+        return f"a number out of range: {_json_type(value)[:80]}"
+    except RecursionError:
+        return "nested too deeply"
 
 
 def _converted(converter: Callable[[Any], Any], value: Any) -> Any:

@@ -82,9 +82,12 @@ def to_decimal(value: Any) -> Decimal | None:
 
 
 def to_mapping(value: Any) -> dict[str, str]:
-    """References: a mapping of code to text value."""
+    """References: a mapping of code to a text value (numbers are written as text)."""
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValueError(f"expected an object of code -> value, got {value!r}")
+        raise ValueError(f"expected an object of code -> value, got {value!r}"[:200])
+    nested = next((k for k, v in value.items() if isinstance(v, dict | list | tuple)), None)
+    if nested is not None:
+        raise ValueError(f"the value of {str(nested)[:60]!r} must be text, not an object or array")
     return {str(k).strip(): "" if v is None else str(v) for k, v in value.items()}

@@ -1,7 +1,9 @@
-"""SKU identity (spec §5): trimmed, compared case-insensitively."""
+"""SKU identity (spec §5): trimmed, compared case-insensitively, and in Unicode
+compatibility form (NFKC), so that full-width ``"\uff21\uff22\uff23"`` is the SKU ``ABC``."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -9,8 +11,11 @@ T = TypeVar("T")
 
 
 def sku_key(sku: str) -> str:
-    """The identity of a SKU: ``" ab-1 "`` and ``"AB-1"`` are the same product."""
-    return sku.strip().casefold()
+    """The identity of a SKU: ``" ab-1 "``, ``"AB-1"`` and full-width
+    ``"\uff21\uff22-\uff11"`` are the same product."""
+    if sku.isascii():  # nearly every SKU: NFKC leaves ASCII as it is
+        return sku.strip().casefold()
+    return unicodedata.normalize("NFKC", sku).strip().casefold()
 
 
 def first_of_each_sku(records: Iterable[T], sku_of: Callable[[T], str]) -> tuple[list[T], list[T]]:

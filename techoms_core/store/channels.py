@@ -193,7 +193,7 @@ class ChannelStore(Database):
     def _scrubbing_write(self) -> Iterator[Connection]:
         """A write transaction whose replaced values leave no copy in the file:
         SQLite zeroes what it frees, and the WAL is checkpointed and truncated."""
-        with self._engine.connect() as connection:
+        with self._busy_is_named(), self._engine.connect() as connection:
             driver = connection.connection.driver_connection
             sqlite = connection.dialect.name == "sqlite"
             if sqlite:  # outside a transaction, which the driver's own calls are

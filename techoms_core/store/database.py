@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import OperationalError
 
 from techoms_core.host import UnknownChannel
 from techoms_core.store import schema
+from techoms_core.store.problems import DatabaseBusy
 
 Clock = Callable[[], dt.datetime]
 
@@ -29,6 +31,12 @@ def rows_for_keys(
         yield from connection.execute(query, {**params, param: chunk})
 
 
+def is_busy(error: OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -42,17 +50,30 @@ class Database:
 
     _engine: Engine
     _clock: Clock
+    path: Any
+    _busy_timeout: float
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.begin() as connection:
+        with self._busy_is_named(), self._engine.begin() as connection:
             yield connection
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        connection = self._engine.connect().execution_options(sqlite_read=True)
-        with connection, connection.begin():
-            yield connection
+        with self._busy_is_named():
+            connection = self._engine.connect().execution_options(sqlite_read=True)
+            with connection, connection.begin():
+                yield connection
+
+    @contextmanager
+    def _busy_is_named(self) -> Iterator[None]:
+        """SQLite's "database is locked", after the busy timeout, as :class:`DatabaseBusy`."""
+        try:
+            yield
+        except OperationalError as error:
+            if is_busy(error):
+                raise DatabaseBusy(self.path, self._busy_timeout) from None
+            raise
 
     def _now(self) -> dt.datetime:
         return self._clock()

@@ -11,6 +11,24 @@ class StoreError(HostError, ValueError):
     """A request the store refuses, with a message naming what and why."""
 
 
+class DatabaseBusy(HostError):
+    """Another process held the database's write lock for longer than the
+    busy timeout; nothing of the refused transaction was written."""
+
+    def __init__(self, path: object, timeout: float) -> None:
+        super().__init__(
+            f"the database {path} is busy: another process held its write lock for "
+            f"more than {timeout:g} s, and nothing was changed; try again when it is done "
+            f"(${BUSY_TIMEOUT_ENV_VAR} sets how many seconds to wait)"
+        )
+        self.path = path
+        self.timeout = timeout
+
+
+#: Seconds a command waits for another process's write lock before giving up.
+BUSY_TIMEOUT_ENV_VAR = "TECHOMS_BUSY_TIMEOUT"
+
+
 @frozen(kw_only=True)
 class LoadProblem:
     """One record of a load that cannot be stored: its index in the input, its

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from techoms_core.store.browse import RecordBrowser
@@ -12,6 +13,7 @@ from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
 from techoms_core.store.mapping_rows import MappingStore
 from techoms_core.store.paths import create_private_file, default_db_path
+from techoms_core.store.problems import BUSY_TIMEOUT_ENV_VAR, StoreError
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
 from techoms_core.store.reviews import ReviewStore
@@ -68,9 +70,11 @@ class SqliteHost(
         self._clock = clock or utc_now
         self._keys = secret_keys or SecretKeys.from_environment()
         create_private_file(self.path)
+        self._busy_timeout = busy_timeout
         self._engine = sqlite_engine(self.path, busy_timeout=busy_timeout)
         try:
-            migrate(self._engine)
+            with self._busy_is_named():
+                migrate(self._engine)
         except Exception:
             self._engine.dispose()
             raise
@@ -91,7 +95,27 @@ class SqliteHost(
 
 def open_host(path: str | Path | None = None, **options) -> SqliteHost:
     """Open the host database at ``path``, else ``$TECHOMS_DB``, else the
-    default in the user's data directory (a directory it creates is 0700)."""
+    default in the user's data directory (a directory it creates is 0700).
+    ``$TECHOMS_BUSY_TIMEOUT`` (seconds) sets the busy timeout unless given."""
     chosen = Path(path).expanduser() if path else default_db_path()
     chosen.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if "busy_timeout" not in options and os.environ.get(BUSY_TIMEOUT_ENV_VAR, "").strip():
+        options["busy_timeout"] = _busy_timeout(os.environ[BUSY_TIMEOUT_ENV_VAR])
     return SqliteHost(chosen, **options)
+
+
+def _busy_timeout(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not (0 <= seconds <= MAX_BUSY_TIMEOUT):
+        raise StoreError(
+            f"${BUSY_TIMEOUT_ENV_VAR}: {text.strip()!r} is not a number of seconds "
+            f"from 0 to {MAX_BUSY_TIMEOUT}"
+        )
+    return seconds
+
+
+#: The longest busy timeout accepted (an hour): a wait is always bounded.
+MAX_BUSY_TIMEOUT = 3600

@@ -1,8 +1,9 @@
 """The admin API under ``/_sandbox/``: warehouse floor, seeding, faults and counters.
 
-Guarded by the same ``X-API-Key``/``X-API-Secret`` as ``/v1``; never subject to
-faults or rate limits. Bodies are JSON objects (empty means ``{}``); answers use the
-``/v1`` envelopes.
+Guarded by the same ``X-API-Key``/``X-API-Secret`` as ``/v1``, and, when the sandbox
+is bound to anything but loopback, by its admin token in ``X-Sandbox-Admin-Token``
+too; never subject to faults or rate limits. Bodies are JSON objects (empty means
+``{}``); answers use the ``/v1`` envelopes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .seed import SEEDS
 from .validation import BodyReader, FieldErrors
 
 ADMIN_PREFIX = "/_sandbox"
+ADMIN_TOKEN_HEADER = "X-Sandbox-Admin-Token"
 ORDER_MOVES = ("allocate", "pick", "pack", "ship", "close", "cancel")
 ARN_MOVES = ("receive", "close", "cancel")
 

@@ -22,11 +22,12 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, MethodNotAllo
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from .admin import ADMIN_HANDLERS, ADMIN_PREFIX, ADMIN_RULES
+from .admin import ADMIN_HANDLERS, ADMIN_PREFIX, ADMIN_RULES, ADMIN_TOKEN_HEADER
 from .endpoints import REFUSED_METHODS, V1_HANDLERS, V1_RULES
 from .envelope import Exchange, Reply, encode
 from .errors import (
     ApiError,
+    admin_token_required,
     bad_request,
     invalid_credentials,
     method_not_allowed,
@@ -82,7 +83,10 @@ class SandboxApp:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         if request.path == ADMIN_PREFIX or request.path.startswith(f"{ADMIN_PREFIX}/"):
-            response, _ = self._answer(request, ADMIN_ROUTES, ADMIN_HANDLERS)
+            if self._admin_token_missing(request):
+                response = error_response(admin_token_required())
+            else:
+                response, _ = self._answer(request, ADMIN_ROUTES, ADMIN_HANDLERS)
         else:
             response = self._serve_api(request, environ)
         response.headers["X-Request-Id"] = uuid.uuid4().hex
@@ -140,6 +144,13 @@ class SandboxApp:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
         raise ConnectionDropped("connection dropped by the store-then-fail fault")
+
+    def _admin_token_missing(self, request: Request) -> bool:
+        expected = self.sandbox.admin_token
+        if expected is None:
+            return False
+        given = request.headers.get(ADMIN_TOKEN_HEADER, "")
+        return not hmac.compare_digest(given.encode(), expected.encode())
 
     def _authenticate(self, request: Request) -> None:
         credentials = self.sandbox.state.credentials

@@ -15,6 +15,7 @@ from .server import DEFAULT_HOST, DEFAULT_PORT, serve
 
 API_KEY_VARIABLE = "LEANAFY_SANDBOX_API_KEY"
 API_SECRET_VARIABLE = "LEANAFY_SANDBOX_API_SECRET"
+ADMIN_TOKEN_VARIABLE = "LEANAFY_SANDBOX_ADMIN_TOKEN"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-secret",
         default=os.environ.get(API_SECRET_VARIABLE),
         help=f"the accepted X-API-Secret (or ${API_SECRET_VARIABLE}; default: generated)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_TOKEN_VARIABLE),
+        help=f"bound beyond loopback, the admin API needs it (or ${ADMIN_TOKEN_VARIABLE}; "
+        "default: generated)",
     )
     parser.add_argument(
         "--seed",
@@ -62,4 +69,5 @@ def main(argv: Sequence[str] | None = None) -> None:
         api_secret=options.api_secret,
         seed=options.seed,
         state_path=options.state_path,
+        admin_token=options.admin_token,
     )

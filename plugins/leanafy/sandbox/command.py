@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from plugins.leanafy.sandbox.server import serve
+from plugins.leanafy.sandbox.server import is_loopback, serve
 from techoms_core.cli.app import CliState, pass_state
 
 
@@ -26,6 +26,13 @@ from techoms_core.cli.app import CliState, pass_state
     envvar="LEANAFY_SANDBOX_API_SECRET",
     show_envvar=True,
     help="The Api Secret the sandbox accepts (default: generated and printed).",
+)
+@click.option(
+    "--admin-token",
+    envvar="LEANAFY_SANDBOX_ADMIN_TOKEN",
+    show_envvar=True,
+    help="Bound beyond loopback, the admin API needs this in X-Sandbox-Admin-Token "
+    "(default: generated and printed).",
 )
 @click.option(
     "--seed",
@@ -47,6 +54,7 @@ def sandbox(
     port: int,
     api_key: str | None,
     api_secret: str | None,
+    admin_token: str | None,
     seed: str,
     state_file: Path | None,
 ) -> None:
@@ -62,9 +70,16 @@ def sandbox(
         --set warehouse_id=65f1c0de00000000000000a1
 
     Credentials you give are masked in what it prints; generated ones are
-    shown once, since you need them. Stops on Ctrl-C or SIGTERM.
+    shown once, since you need them. Bound to anything but loopback (``--host
+    0.0.0.0``), it warns, and its admin API (which can read and change
+    everything) also needs the admin token. Stops on Ctrl-C or SIGTERM.
     """
-    state.out.add_secrets([api_key, api_secret])
+    state.out.add_secrets([api_key, api_secret, admin_token])
+    if not is_loopback(host):
+        state.out.note(
+            f"warning: --host {host} is not loopback: the sandbox is reachable from other "
+            "machines; its admin API needs the admin token printed below"
+        )
     # SIGTERM stops the server cleanly from the start, even before the banner is out.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
@@ -77,6 +92,7 @@ def sandbox(
             seed=seed,
             state_path=state_file,
             out=state.out.out.file,
+            admin_token=admin_token,
         )
     except KeyboardInterrupt:
         # Stopped before serve() began waiting (e.g. SIGTERM right after the banner).

@@ -44,6 +44,16 @@ def invalid_credentials() -> ApiError:
     return ApiError(401, "invalid_credentials", "invalid API key or secret")
 
 
+def admin_token_required() -> ApiError:
+    """401 ``admin_token_required``: a sandbox bound beyond loopback guards its
+    admin API with a token too (``X-Sandbox-Admin-Token``)."""
+    return ApiError(
+        401,
+        "admin_token_required",
+        "this sandbox is reachable beyond loopback: the admin API needs X-Sandbox-Admin-Token",
+    )
+
+
 def forbidden_warehouse(warehouse_id: str) -> ApiError:
     """403 ``forbidden_warehouse``: a warehouse the key's client does not own."""
     return ApiError(

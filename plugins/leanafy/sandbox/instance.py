@@ -22,10 +22,15 @@ class Sandbox:
     :ivar counters: requests, responses, injected faults and creates.
     :ivar in_flight: the requests accepted and not yet handled.
     :ivar stopping: set when the server stops; held answers (latency, slow) end early.
+    :ivar admin_token: when set, the admin API also needs it in ``X-Sandbox-Admin-Token``
+        (a sandbox bound to anything but loopback has one).
     """
 
-    def __init__(self, state: SandboxState, *, fault_seed: int = 0) -> None:
+    def __init__(
+        self, state: SandboxState, *, fault_seed: int = 0, admin_token: str | None = None
+    ) -> None:
         self.state = state
+        self.admin_token = admin_token
         self.counters = Counters()
         self.faults = FaultInjector(self.counters, seed=fault_seed)
         self.warehouse = WarehouseFloor(state)

@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -93,12 +95,17 @@ class SandboxServer:
         seed: str = "empty",
         state_path: str | os.PathLike[str] | None = None,
         fault_seed: int = 0,
+        admin_token: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.state_path = state_path
+        if admin_token is None and not is_loopback(host):
+            admin_token = secrets.token_urlsafe(24)
         self.sandbox = Sandbox(
-            open_state(state_path, api_key, api_secret, seed), fault_seed=fault_seed
+            open_state(state_path, api_key, api_secret, seed),
+            fault_seed=fault_seed,
+            admin_token=admin_token,
         )
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -230,6 +237,16 @@ def _loopback(server: SandboxHTTPServer) -> tuple[str, int]:
     return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host), port
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost``."""
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any interface
+
+
 def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
@@ -239,21 +256,29 @@ def serve(
     state_path: str | os.PathLike[str] | None = None,
     *,
     out: TextIO | None = None,
+    admin_token: str | None = None,
 ) -> None:
     """Serve the sandbox until interrupted (Ctrl+C or SIGTERM), printing how to reach it.
 
     Without ``api_key``/``api_secret`` (and no state file holding them) fresh ones
-    are generated and printed.
+    are generated and printed. Bound to anything but loopback, it warns, and its
+    admin API needs ``admin_token`` (generated and printed when not given).
     """
     out = out or sys.stdout
     server = SandboxServer(
-        host, port, api_key=api_key, api_secret=api_secret, seed=seed, state_path=state_path
+        host,
+        port,
+        api_key=api_key,
+        api_secret=api_secret,
+        seed=seed,
+        state_path=state_path,
+        admin_token=admin_token,
     )
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         server.start()
-        out.write(banner(server, secret_given=bool(api_secret)))
+        out.write(banner(server, secret_given=bool(api_secret), token_given=bool(admin_token)))
         out.flush()
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -266,19 +291,30 @@ def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def banner(server: SandboxServer, *, secret_given: bool) -> str:
-    """What :func:`serve` prints at start: the URL, credentials, client and warehouses."""
+def banner(server: SandboxServer, *, secret_given: bool, token_given: bool = False) -> str:
+    """What :func:`serve` prints at start: the URL, credentials, client and
+    warehouses; bound beyond loopback, a warning and the admin token."""
     state = server.state
+    token = server.sandbox.admin_token
+    admin = "(same key and secret)"
+    warning = ""
+    if token is not None:
+        shown = "(as given)" if token_given else token
+        admin = f"(same key and secret, and X-Sandbox-Admin-Token: {shown})"
+        warning = (
+            f"WARNING: bound to {server.host}, not loopback: anyone who can reach this "
+            "machine can call the sandbox. Its admin API needs the admin token.\n"
+        )
     secret = "(as given)" if secret_given else server.api_secret
     warehouses = "\n".join(f"                {w.id}  {w.name}" for w in state.warehouses)
     where = os.fspath(server.state_path) if server.state_path else "in memory"
-    return (
+    return warning + (
         f"Leanafy sandbox serving on {server.url}  (Api Url; the API is under /v1)\n"
         f"  Api Key:      {server.api_key}\n"
         f"  Api Secret:   {secret}\n"
         f"  Client:       {state.client.name} ({state.client.id})\n"
         f"  Warehouses:\n{warehouses}\n"
         f"  State:        {where}\n"
-        f"  Admin API:    {server.url}/_sandbox/  (same key and secret)\n"
+        f"  Admin API:    {server.url}/_sandbox/  {admin}\n"
         "Press Ctrl+C to stop.\n"
     )

@@ -70,6 +70,7 @@ def test_credentials_are_generated_when_not_given():
 
 def test_the_parser_takes_the_documented_options():
     arguments = ["--host", "0.0.0.0", "--port", "9000", "--api-key", "k", "--api-secret", "s"]
+    arguments += ["--admin-token", "t"]
     options = build_parser().parse_args([*arguments, "--seed", "demo", "--state", "demo.json"])
 
     assert vars(options) == {
@@ -77,6 +78,7 @@ def test_the_parser_takes_the_documented_options():
         "port": 9000,
         "api_key": "k",
         "api_secret": "s",
+        "admin_token": "t",
         "seed": "demo",
         "state_path": "demo.json",
     }

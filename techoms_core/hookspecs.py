@@ -246,7 +246,9 @@ def receive_shipments(
         (kept by the host for review) or cancelled (with the WMS's reason).
 
     Duty: receive shape. Data errors (e.g. more shipped than ordered) are
-    ``failed`` problems, never records.
+    ``failed`` problems, never records. What is noticed but does not stop an
+    update (a carrier with no inbound mapping, passed through) goes in its
+    ``warnings``: the host then reports the applied update ``warning``.
     """
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.cursor import Cursor
@@ -110,7 +112,7 @@ def receive(
         for order in orders:
             if not view.is_ours(order, wire.Order.PRIMARY_REFERENCE_NUMBER):
                 continue
-            outcome = _update(context, order, carriers)
+            outcome = _update(order, carriers)
             (updates if isinstance(outcome, ShipmentUpdate) else problems).append(outcome)
         yield Page(records=updates, problems=problems, cursor=position.encode())
 
@@ -138,9 +140,7 @@ def _code(value: Any) -> bool:
     return value is None or type(value) is str
 
 
-def _update(
-    context: ChannelContext, order: dict[str, Any], carriers: CarrierMap | None
-) -> ShipmentUpdate | RecordResult:
+def _update(order: dict[str, Any], carriers: CarrierMap | None) -> ShipmentUpdate | RecordResult:
     number = str(order[wire.Order.PRIMARY_REFERENCE_NUMBER]).strip()
     status = order.get(wire.Order.STATUS)
     if status not in wire.RECEIVED_ORDER_STATUSES:
@@ -165,6 +165,6 @@ def _update(
             f"wrong: {error}",
             field=field_named_by(error, "lines"),
         )
-    for note in notes:
-        context.log.warning(f"shipment {number}: {note}")
-    return update
+    # What was noticed travels with the update: the host reports it applied as
+    # a ``warning``, in the run log (a stderr line would be lost by jobs).
+    return attrs.evolve(update, warnings=tuple(notes)) if notes else update

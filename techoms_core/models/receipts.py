@@ -75,13 +75,15 @@ class ReceivedLine:
 
 @frozen(kw_only=True)
 class ReceiptUpdate:
-    """A completed receipt reported by a WMS. ``version`` as for shipments."""
+    """A completed receipt reported by a WMS. ``version`` and ``warnings`` as
+    for shipments."""
 
     receipt_number: str = field(converter=trimmed, validator=required_text)
     lines: tuple[ReceivedLine, ...] = field(converter=tuple)
     remote_id: str | None = None
     received_at: dt.datetime | None = field(default=None, converter=to_datetime)
     version: str | None = None
+    warnings: tuple[str, ...] = field(default=(), converter=tuple)
 
     @property
     def key(self) -> str:

@@ -143,6 +143,10 @@ class ShipmentUpdate:
     ``version`` is the WMS's change marker (e.g. its ``updated_at``): applying
     the same update twice is a no-op for the host. A ``short_shipped`` update is
     kept for review, never applied automatically (spec §6).
+
+    ``warnings`` are what the plugin noticed while reading the update that
+    did not stop it (e.g. a carrier with no inbound mapping, passed through):
+    the host reports an applied update that carries them as ``warning``.
     """
 
     shipment_number: str = field(converter=trimmed, validator=required_text)
@@ -153,6 +157,7 @@ class ShipmentUpdate:
     shipped_at: dt.datetime | None = field(default=None, converter=to_datetime)
     cancelled_reason: str | None = field(default=None, converter=optional_text)
     version: str | None = None
+    warnings: tuple[str, ...] = field(default=(), converter=tuple)
 
     @property
     def key(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, update
 
-from techoms_core.models import InventoryLevel, Page, RecordResult, sku_key
+from techoms_core.models import InventoryLevel, Page, RecordResult, Status, sku_key
 from techoms_core.options import option_named
 from techoms_core.store import schema
 from techoms_core.store.database import Database, rows_for_keys
@@ -46,6 +46,21 @@ _APPLIERS: dict[str, PageApplier] = {
 }
 
 
+def _with_warnings(records: Sequence[Any], results: list[RecordResult]) -> list[RecordResult]:
+    """An update applied (``ok``) that carries the plugin's ``warnings`` is
+    reported ``warning``, naming them, so the run log keeps them."""
+    for index, (record, result) in enumerate(zip(records, results, strict=True)):
+        warnings = getattr(record, "warnings", ())
+        if warnings and result.status is Status.OK:
+            results[index] = RecordResult.warning(
+                result.key,
+                "; ".join([result.message, *warnings] if result.message else warnings),
+                field=result.field,
+                remote_id=result.remote_id,
+            )
+    return results
+
+
 class ReceiveStore(Database):
     """Cursors, received pages and inventory snapshots."""
 
@@ -67,7 +82,9 @@ class ReceiveStore(Database):
         now = self._now()
         with self._write() as connection:
             self._require_channel(connection, channel)
-            results = applier(connection, channel, page.records, now, True)
+            results = _with_warnings(
+                page.records, applier(connection, channel, page.records, now, True)
+            )
             results.extend(page.problems)
             if page.cursor is not None:
                 _store_cursor(connection, channel, key, page.cursor, now)
@@ -80,7 +97,7 @@ class ReceiveStore(Database):
         with self._read() as connection:
             self._require_channel(connection, channel)
             results = applier(connection, channel, page.records, now, False)
-        return [*results, *page.problems]
+        return [*_with_warnings(page.records, results), *page.problems]
 
     # -- snapshots ---------------------------------------------------------------
 

@@ -111,6 +111,15 @@ class LockLost(RuntimeError):
     """Another process took the run lock over; this run stops."""
 
 
+#: A dry run's result for a record the core would hand to the plugin.
+WOULD_BE_SENT = "would be sent, unless the WMS already holds it (not checked in a dry run)"
+#: A dry send's message: what it did not check.
+DRY_SEND_NOTE = (
+    "dry run: the WMS was not asked which of these records it already holds; "
+    "a real run skips those (they are bound, not created again)"
+)
+
+
 def run_option(
     host: Host,
     registry_or_plugin: Registry | ChannelPlugin,
@@ -148,6 +157,8 @@ def run_option(
         steps = _Steps(host, plugin, context, option, summary, progress, stop or threading.Event())
         if dry_run:
             summary.status = steps.dry_run()
+            if option.shape is Shape.SEND:
+                summary.message = summary.message or DRY_SEND_NOTE
             _take_traffic(summary, context)
             return summary
         with _locked(host, config.name, option.key) as lock:
@@ -275,10 +286,12 @@ class _Steps:
 
     def _would_send(self, batch) -> list[RecordResult]:
         """What a send would do, without calling the plugin: the core's own
-        refusals as they would be, every other record ``ok`` "would be sent"."""
+        refusals as they would be, every other record ``ok`` :data:`WOULD_BE_SENT`.
+        The WMS is not asked whether it already holds them: the message and the
+        run's message say so."""
         required = self.plugin.declaration.required_export_fields
         ready, early = rules.screen_batch(self.option, batch, required)
-        would = [RecordResult.ok(record.key, message="would be sent") for record in ready]
+        would = [RecordResult.ok(record.key, message=WOULD_BE_SENT) for record in ready]
         return [*early, *would]
 
     # -- receives ----------------------------------------------------------------

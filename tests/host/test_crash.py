@@ -24,7 +24,8 @@ import pytest
 
 from plugins.registry import Registry
 from techoms_core.context import ChannelConfig
-from techoms_core.runner import run_option
+from techoms_core.mappings import CarrierRow
+from techoms_core.runner import WOULD_BE_SENT, run_option
 from techoms_core.store import SqliteHost
 from tests.host import samples
 
@@ -32,6 +33,9 @@ pytestmark = pytest.mark.slow
 WORKER = Path(__file__).with_name("crash_worker.py")
 SKU = "SKU-000001"
 HOLD_SECONDS = 60
+UPS_GROUND = CarrierRow(
+    carrier_channel="UPS", service_channel="Ground", carrier_system="UPS", service_system="Ground"
+)
 
 
 @pytest.fixture
@@ -53,6 +57,8 @@ def leanafy(sandbox, db_path):
                 warehouse=samples.WAREHOUSE,
             )
         )
+        # The samples' carrier, mapped both ways: every record then ends ``ok``.
+        host.add_carrier_mappings("lean", [UPS_GROUND])
         yield host
 
 
@@ -184,7 +190,7 @@ def test_dry_runs_write_nothing_anywhere(leanafy, sandbox, db_path):
 
     for option in ("send-shipments", "export-products"):
         summary = run_option(leanafy, registry, "lean", option, dry_run=True)
-        assert summary.counts["ok"] and {r.message for r in summary.records} == {"would be sent"}
+        assert summary.counts["ok"] and {r.message for r in summary.records} == {WOULD_BE_SENT}
     posts = {k: v for k, v in sandbox.counters.snapshot()["requests"].items() if "POST" in k}
     assert posts == {}
     leanafy.close()

@@ -210,7 +210,7 @@ def test_dry_run_send_calls_no_hook_and_writes_nothing(channel, fake, db_path):
     summary = run_option(host, registry, "wms", "export-products", dry_run=True)
     assert summary.dry_run and summary.run_id is None
     assert {(r.key, r.status, r.message.split(":")[0]) for r in summary.records} == {
-        ("A", "ok", "would be sent"),
+        ("A", "ok", runner.WOULD_BE_SENT),
         ("B", "failed", "missing required field(s) for this channel"),
     }
     assert fake.batches == []

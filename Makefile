@@ -3,7 +3,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOWEST := .venv-lowest
 
-.PHONY: demo test test-lowest lint format clean
+.PHONY: demo console screenshots test test-lowest lint format clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,6 +14,14 @@ $(STAMP): setup.cfg pyproject.toml
 # The whole story on a local Leanafy sandbox (a fresh venv is made first if needed).
 demo: $(STAMP)
 	$(VENV)/bin/techoms demo
+
+# The demo's database, the sandbox and the channel console: prints the URL and the login.
+console: $(STAMP)
+	$(VENV)/bin/techoms demo --console
+
+# The console's browser tests, keeping a screenshot of each page in docs/console/.
+screenshots: $(STAMP)
+	TECHOMS_CONSOLE_SCREENSHOTS=docs/console $(VENV)/bin/pytest -q tests/console
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -29,6 +29,13 @@ def console(state: CliState, port: int, host: str) -> None:
     printed below. It listens on 127.0.0.1 unless ``--host`` says otherwise.
     Stops on Ctrl-C or SIGTERM; a sync in progress finishes its batch first.
     """
+    serve_console_for(state, host=host, port=port)
+
+
+def serve_console_for(state: CliState, *, host: str, port: int) -> None:
+    """Serve the console over ``state``'s host, registry and environment until
+    Ctrl-C or SIGTERM, printing its URL and how to log in. ``techoms console``
+    calls it, and so may a plugin's command (Leanafy's ``demo --console``)."""
     try:
         from techoms_core.console import ConsoleState, serve_console
         from techoms_core.console.server import PASSWORD_ENV_VAR, console_password, is_loopback

@@ -4,6 +4,7 @@ default, a warning for any other address, a clean stop on SIGTERM."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -52,3 +53,30 @@ def test_a_chosen_password_is_not_printed_and_a_non_loopback_host_is_warned_abou
     out, err = _stop(process)
     assert "s3cret-pw" not in out + err + first + second
     assert "not a loopback address" in err
+
+
+def test_the_demo_with_the_console_serves_the_demo_database_with_the_sandbox_running(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "techoms_core.cli", "demo", "--console", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TECHOMS_CONSOLE_PASSWORD": "demo-pw"},
+    )
+    lines = iter(process.stdout.readline, "")
+    sandbox_line = next(line for line in lines if "sandbox keeps running at" in line)
+    url = next(lines).removeprefix("techOMS console: ").strip()
+    with requests.Session() as browser:
+        login = browser.get(url + "login", timeout=10).text
+        token = re.search(r'"X-CSRF-Token": "([^"]+)"', login).group(1)
+        browser.post(
+            url + "login",
+            data={"password": "demo-pw", "next": "/"},
+            headers={"X-CSRF-Token": token},
+            timeout=10,
+        )
+        channels = browser.get(url, timeout=10).text
+    sandbox_url = sandbox_line.split(" at ", 1)[1].split()[0]
+    assert requests.get(sandbox_url + "/v1/me", timeout=10).status_code == 401
+    assert "Channels" in channels and "/channels/" in channels
+    _stop(process)

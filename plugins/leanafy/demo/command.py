@@ -22,8 +22,16 @@ from techoms_core.store import SqliteHost
     type=click.Path(dir_okay=False, path_type=Path),
     help="Keep the demo's database in this new file (default: a temporary one).",
 )
+@click.option(
+    "--console",
+    "with_console",
+    is_flag=True,
+    help="Then serve the channel console over the demo's database, the sandbox still "
+    "running (what `make console` does).",
+)
+@click.option("--port", default=8700, show_default=True, help="The console's port with --console.")
 @click.pass_context
-def demo(ctx: click.Context, demo_db: Path | None) -> None:
+def demo(ctx: click.Context, demo_db: Path | None, with_console: bool, port: int) -> None:
     """Tell the whole story of a Leanafy channel, end to end, on a local sandbox.
 
     Starts the Leanafy sandbox on a free loopback port, creates a Leanafy
@@ -32,6 +40,10 @@ def demo(ctx: click.Context, demo_db: Path | None) -> None:
     Source, exporting products, sending shipments and receipts, the warehouse
     shipping and receiving, receiving shipments, receipts and inventory, and
     the run log. Each step prints the ``techoms`` command it runs.
+
+    With ``--console`` the sandbox keeps running afterwards and the channel
+    console serves the demo's database on 127.0.0.1, printing its URL and
+    password; Ctrl-C stops both.
 
     Exit status 1 if any step does not behave as narrated. Your own database
     (``TECHOMS_DB``) is never touched: the demo uses a temporary one unless
@@ -56,11 +68,27 @@ def demo(ctx: click.Context, demo_db: Path | None) -> None:
             state = CliState(
                 path, registry=caller.registry, host=host, environ=environ, output=caller.out
             )
-            mismatches = story.tell_the_story(state, _in_process(state))
+            then = _console_after_story(state, caller, demo_db, port) if with_console else None
+            mismatches = story.tell_the_story(state, _in_process(state), then=then)
     finally:
         if scratch is not None:
             scratch.cleanup()
-    _conclude(caller, mismatches, demo_db)
+    if mismatches or not with_console:
+        _conclude(caller, mismatches, demo_db)
+
+
+def _console_after_story(state: CliState, caller: CliState, kept: Path | None, port: int):
+    """Serve the console over the demo's database once the story is told."""
+    from techoms_core.cli.console import serve_console_for
+
+    def serve(sandbox) -> None:
+        _conclude(caller, [], kept)
+        out = caller.out.out
+        out.print()
+        out.print(f"The Leanafy sandbox keeps running at {sandbox.url} for the console.")
+        serve_console_for(state, host="127.0.0.1", port=port)
+
+    return serve
 
 
 def fresh_database(chosen: Path | None) -> tuple[Path, tempfile.TemporaryDirectory | None]:

@@ -395,11 +395,18 @@ class Story(Narrator):
         self.techoms("log", CHANNEL, "--limit", "20")
 
 
-def tell_the_story(state: CliState, run_cli: Callable[[list[str]], int]) -> list[str]:
+def tell_the_story(
+    state: CliState,
+    run_cli: Callable[[list[str]], int],
+    *,
+    then: Callable[[SandboxServer], None] | None = None,
+) -> list[str]:
     """Start a sandbox, tell the story, stop the sandbox; what did not behave as narrated.
 
     ``state.environ`` must hold the sandbox credentials under
-    :data:`KEY_VARIABLE` and :data:`SECRET_VARIABLE`.
+    :data:`KEY_VARIABLE` and :data:`SECRET_VARIABLE`. ``then``, when the story
+    behaved as narrated, is called with the sandbox still running (the demo's
+    ``--console`` serves the console there).
     """
     with SandboxServer(
         port=0,
@@ -408,4 +415,6 @@ def tell_the_story(state: CliState, run_cli: Callable[[list[str]], int]) -> list
         seed="empty",
     ) as sandbox:
         mismatches = Story(state, sandbox, run_cli).tell()
+        if then is not None and not mismatches:
+            then(sandbox)
     return mismatches

@@ -136,20 +136,31 @@ class RecordBrowser(Database):
         table = schema.run_messages
         where = and_(table.c.run_id == run_id, *([table.c.level == level] if level else []))
         group = (table.c.level, table.c.status, table.c.field, table.c.message)
-        grouped: Select = (
-            select(*group, func.count().label("count"), func.min(table.c.id).label("first"))
+        # One pass: the page of groups, and (as a window over the groups) how
+        # many groups there are in all.
+        query = (
+            select(
+                *group,
+                func.count().label("count"),
+                func.min(table.c.id).label("first"),
+                func.count().over().label("groups"),
+            )
             .where(where)
             .group_by(*group)
+            .order_by(func.count().desc(), func.min(table.c.id))
+            .offset(offset)
+            .limit(limit)
         )
         with self._read() as connection:
-            total = connection.execute(
-                select(func.count()).select_from(grouped.subquery())
-            ).scalar_one()
-            rows = connection.execute(
-                grouped.order_by(func.count().desc(), func.min(table.c.id))
-                .offset(offset)
-                .limit(limit)
-            ).all()
+            rows = connection.execute(query).all()
+            if rows:
+                total = rows[0].groups
+            else:  # past the last page, or nothing at all
+                total = connection.execute(
+                    select(func.count()).select_from(
+                        select(*group).where(where).group_by(*group).subquery()
+                    )
+                ).scalar_one()
             groups = [
                 {
                     "level": row.level,

@@ -58,6 +58,10 @@ def test_identical_messages_are_grouped_with_a_count_and_examples(wms):
     assert first["examples"] == ["S-0", "S-1", "S-2"]
     assert (second["count"], second["examples"], second["field"]) == (1, ["S-100"], None)
     assert wms.message_groups(run_id).total == 3
+    second = wms.message_groups(run_id, offset=1, limit=1)
+    assert (second.total, [g["message"] for g in second.rows]) == (3, ["address line 2 dropped"])
+    beyond = wms.message_groups(run_id, offset=10)
+    assert (beyond.total, beyond.rows) == (3, [])
     assert wms.message_levels(run_id) == {"warning": 8, "info": 1}
     assert wms.message_counts(run_id) == {"warning": 8, "ok": 1}
 

@@ -1,18 +1,28 @@
 """Mapping rows as people write them: CSV files and form fields, checked.
 
-One reader for every way rows come in (``techoms map import``, the console's
-mapping tabs), so a row means the same thing wherever it is typed. A bad row
-is reported with its row number (the header is row 1) and what is wrong with
-which column; good rows come back ready for the store's ``add_*_mappings``.
+One reader and one writer for every way rows come in and go out (``techoms map
+import|export``, the console's mapping tabs), so a row means the same thing
+wherever it is typed. A bad row is reported with its row number (the header is
+row 1) and what is wrong with which column; good rows come back ready for the
+store's ``add_*_mappings``. Cells that a spreadsheet would run as a formula are
+written neutralised and read back as they were (:mod:`techoms_core.csv_cells`).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
-from techoms_core.mappings import CarrierRow, ReferenceRow
+from techoms_core.csv_cells import neutralised, restored
+from techoms_core.mappings import (
+    CarrierRow,
+    MappingProblem,
+    ReferenceRow,
+    plan_carrier_rows,
+    plan_reference_rows,
+    plan_sku_rows,
+)
 from techoms_core.models import ReferenceLevel
 from techoms_core.plugin import ChannelPlugin
 
@@ -101,7 +111,7 @@ def read_mapping_csv(
         reader = csv.DictReader(handle)
         _check_header([name.strip() for name in reader.fieldnames or []], columns)
         for number, raw in enumerate(reader, start=2):
-            values = {k.strip(): v or "" for k, v in raw.items() if k}
+            values = {k.strip(): restored((v or "").strip()) for k, v in raw.items() if k}
             row, row_problems = mapping_row(kind, values, plugin)
             problems += [(number, problem) for problem in row_problems]
             if row is not None:
@@ -122,13 +132,46 @@ def _check_header(header: list[str], columns: tuple[str, ...]) -> None:
         )
 
 
+#: How rows of each kind would be added to the rows already there.
+PLANNERS = {"sku": plan_sku_rows, "carrier": plan_carrier_rows, "reference": plan_reference_rows}
+
+
+def contradictions(kind: str, existing: Iterable[Any], rows: Iterable[Any]) -> tuple:
+    """The :class:`MappingProblem` of each of ``rows`` that contradicts the
+    ``existing`` rows of ``kind`` (as the store's ``*_mapping_rows`` give them)
+    or another of ``rows``; ``index`` counts from 0 in ``rows``."""
+    return PLANNERS[kind](existing, rows).problems
+
+
+def import_problems(
+    problems: Iterable[tuple[int, str]],
+    numbered: Sequence[tuple[int, Any]],
+    conflicts: Iterable[MappingProblem] = (),
+) -> list[str]:
+    """Every problem of an import as ``"row N: ..."``, in row order: the bad
+    rows' own problems, and the good rows that contradict the mappings already
+    there (``conflicts`` index ``numbered``, as a ``MappingConflict`` or a
+    mapping plan reports them)."""
+    every = [*problems, *((numbered[c.index][0], c.message) for c in conflicts)]
+    every.sort(key=lambda problem: problem[0])
+    return [f"row {number}: {message}" for number, message in every]
+
+
+def csv_cell(value: Any) -> str:
+    """A value as its CSV cell: booleans as true/false, formulas neutralised."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralised("" if value is None else str(value))
+
+
 def write_mapping_csv(handle: IO[str], kind: str, rows: Iterable[Mapping[str, Any]]) -> int:
     """Write ``rows`` (dicts keyed by the kind's columns) as CSV with a header;
     how many rows were written."""
-    writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS[kind], extrasaction="ignore")
+    columns = CSV_COLUMNS[kind]
+    writer = csv.DictWriter(handle, fieldnames=columns)
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({column: csv_cell(row[column]) for column in columns})
         count += 1
     return count

@@ -8,8 +8,6 @@ is checked whole and adds all of its rows or none.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,34 +15,20 @@ import click
 from rich.table import Table
 
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
-from techoms_core.cli.csv_cells import neutralised, restored
 from techoms_core.cli.output import plain
-from techoms_core.mappings import (
-    CarrierRow,
-    MappingConflict,
-    MappingProblem,
-    ReferenceRow,
-    UnmappedPolicy,
-    plan_carrier_rows,
-    plan_reference_rows,
-    plan_sku_rows,
+from techoms_core.mapping_input import (
+    CSV_COLUMNS,
+    MappingInputError,
+    contradictions,
+    csv_cell,
+    import_problems,
+    read_mapping_csv,
+    reference_problem,
+    write_mapping_csv,
 )
+from techoms_core.mappings import CarrierRow, MappingConflict, ReferenceRow, UnmappedPolicy
 from techoms_core.models import ReferenceLevel
 from techoms_core.plugin import ChannelPlugin
-
-#: The columns of each mapping kind's CSV file, in order.
-CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sku": ("system_sku", "channel_sku"),
-    "carrier": (
-        "carrier_channel",
-        "service_channel",
-        "carrier_system",
-        "service_system",
-        "primary",
-    ),
-    "reference": ("level", "code", "property"),
-}
-_TRUE, _FALSE = ("true", "yes", "1", "y"), ("false", "no", "0", "n", "")
 
 
 @click.group("map")
@@ -139,24 +123,11 @@ def map_reference(state: CliState, name: str, level: str, code: str, property_na
     """
     _, plugin = state.channel(name)
     row = ReferenceRow(level=level, code=code.strip(), property=property_name.strip())
-    problem = _reference_problem(plugin, row)
+    problem = reference_problem(plugin, row)
     if problem:
         raise CommandFailed(problem)
     added = state.host.add_reference_mappings(name, [row])
     _report_added(state, name, "reference", added, 1)
-
-
-def _reference_problem(plugin: ChannelPlugin, row: ReferenceRow) -> str | None:
-    offered = plugin.declaration.reference_properties.get(row.level, ())
-    if not row.code:
-        return "code: required"
-    if row.property in offered:
-        return None
-    choices = ", ".join(offered) if offered else "none"
-    return (
-        f"property: {row.property!r} is not a {plugin.declaration.display_name} property at "
-        f"level {row.level.value} (offered: {choices})"
-    )
 
 
 def _report_added(state: CliState, name: str, kind: str, added: int, given: int) -> None:
@@ -180,7 +151,7 @@ def map_list(state: CliState, name: str, as_json: bool) -> None:
     for kind, kind_rows in rows.items():
         table = Table(*CSV_COLUMNS[kind], title=f"{kind} mappings", title_justify="left")
         for row in kind_rows:
-            table.add_row(*(plain(_csv_value(row[column])) for column in CSV_COLUMNS[kind]))
+            table.add_row(*(plain(csv_cell(row[column])) for column in CSV_COLUMNS[kind]))
         state.out.out.print(table)
     state.out.out.print(f"Unmapped carriers: {policy}")
 
@@ -223,18 +194,8 @@ def map_export(state: CliState, name: str, kind: str, file: Path) -> None:
     state.channel(name)
     rows = mapping_rows(state, name, kind)
     with file.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS[kind])
-        writer.writeheader()
-        writer.writerows(
-            {key: neutralised(_csv_value(value)) for key, value in row.items()} for row in rows
-        )
+        write_mapping_csv(handle, kind, rows)
     state.out.out.print(f"{len(rows)} {kind} mapping row(s) written to {file}.")
-
-
-def _csv_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 @map_group.command("import")
@@ -252,121 +213,42 @@ def map_import(state: CliState, name: str, kind: str, file: Path) -> None:
     nothing is added unless all rows are good.
     """
     _, plugin = state.channel(name)
-    numbered, problems = read_mapping_csv(file, kind, plugin)
+    numbered, problems = _read_file(file, kind, plugin)
     rows = [row for _, row in numbered]
-    host = state.host
     if problems:
         # Also name the good rows that contradict the mappings already there.
-        plan = PLANNERS[kind](mapping_objects(state, name, kind), rows)
-        _refuse_file(file, problems, numbered, plan.problems)
-    adder = {
-        "sku": host.add_sku_mappings,
-        "carrier": host.add_carrier_mappings,
-        "reference": host.add_reference_mappings,
-    }[kind]
+        conflicts = contradictions(kind, state.host.mapping_rows_of(name, kind), rows)
+        _refuse_file(file, import_problems(problems, numbered, conflicts))
     try:
-        added = adder(name, rows)
+        added = state.host.add_mappings(name, kind, rows)
     except MappingConflict as conflict:
-        _refuse_file(file, [], numbered, conflict.problems)
+        _refuse_file(file, import_problems([], numbered, conflict.problems))
     _report_added(state, name, kind, added, len(rows))
 
 
-#: How rows of each kind would be added to the rows already there.
-PLANNERS = {"sku": plan_sku_rows, "carrier": plan_carrier_rows, "reference": plan_reference_rows}
-
-
-def mapping_objects(state: CliState, name: str, kind: str) -> list[Any]:
-    """The channel's rows of one kind, as the store gives them."""
-    host = state.host
-    return {
-        "sku": host.sku_mapping_rows,
-        "carrier": host.carrier_mapping_rows,
-        "reference": host.reference_mapping_rows,
-    }[kind](name)
-
-
-def _refuse_file(
-    file: Path,
-    problems: list[tuple[int, str]],
-    numbered: list[tuple[int, Any]],
-    conflicts: Sequence[MappingProblem],
-) -> NoReturn:
+def _refuse_file(file: Path, problems: list[str]) -> NoReturn:
     """Every problem of the file, by row number; nothing was added."""
-    every = problems + [(numbered[p.index][0], p.message) for p in conflicts]
-    every.sort(key=lambda problem: problem[0])
-    count = len(every)
+    count = len(problems)
     raise CommandFailed(
-        f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was added.",
-        [f"row {number}: {message}" for number, message in every],
+        f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was added.", problems
     )
 
 
-def read_mapping_csv(
+def _read_file(
     file: Path, kind: str, plugin: ChannelPlugin
 ) -> tuple[list[tuple[int, Any]], list[tuple[int, str]]]:
-    """Read and check a whole mapping CSV: the good rows with their row numbers
-    (the header is row 1), and every bad row's problems by row number.
-    A file that is not UTF-8 text or not CSV is :class:`CommandFailed`."""
-    columns = CSV_COLUMNS[kind]
-    rows: list[tuple[int, Any]] = []
-    problems: list[tuple[int, str]] = []
-    number = 1
+    """:func:`~techoms_core.mapping_input.read_mapping_csv` on ``file``; a file
+    that is not UTF-8 text or not mapping CSV is :class:`CommandFailed`."""
     try:
         with file.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [name.strip() for name in reader.fieldnames or []]
-            _check_header(file, header, columns)
-            for number, raw in enumerate(reader, start=2):
-                values = {k.strip(): restored((v or "").strip()) for k, v in raw.items() if k}
-                row, row_problems = _mapping_row(kind, values, plugin)
-                problems += [(number, problem) for problem in row_problems]
-                if row is not None:
-                    rows.append((number, row))
+            return read_mapping_csv(handle, kind, plugin)
     except UnicodeDecodeError as exc:
         raise CommandFailed(
             f"{file}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start});"
             " save the file as UTF-8 and import it again"
         ) from None
-    except csv.Error as exc:
-        raise CommandFailed(f"{file}: row {number + 1}: not valid CSV: {exc}") from None
-    return rows, problems
-
-
-def _check_header(file: Path, header: list[str], columns: tuple[str, ...]) -> None:
-    missing = [c for c in columns if c not in header and c != "primary"]
-    unknown = [c for c in header if c not in columns]
-    if missing or unknown:
-        raise CommandFailed(
-            f"{file}: the header must name the columns {', '.join(columns)}"
-            + (f"; missing: {', '.join(missing)}" if missing else "")
-            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
-        )
-
-
-def _mapping_row(kind: str, values: dict[str, str], plugin: ChannelPlugin) -> tuple[Any, list[str]]:
-    required = [c for c in CSV_COLUMNS[kind] if c != "primary"]
-    problems = [f"{column}: required" for column in required if not values.get(column)]
-    if problems:
-        return None, problems
-    if kind == "sku":
-        return (values["system_sku"], values["channel_sku"]), []
-    if kind == "carrier":
-        primary = values.get("primary", "").lower()
-        if primary not in _TRUE + _FALSE:
-            return None, [f"primary: must be true or false, got {values['primary']!r}"]
-        return CarrierRow(
-            carrier_channel=values["carrier_channel"],
-            service_channel=values["service_channel"],
-            carrier_system=values["carrier_system"],
-            service_system=values["service_system"],
-            primary=primary in _TRUE,
-        ), []
-    levels = [level.value for level in ReferenceLevel]
-    if values["level"] not in levels:
-        return None, [f"level: must be one of {', '.join(levels)}, got {values['level']!r}"]
-    row = ReferenceRow(level=values["level"], code=values["code"], property=values["property"])
-    problem = _reference_problem(plugin, row)
-    return (None, [problem]) if problem else (row, [])
+    except MappingInputError as unreadable:
+        raise CommandFailed(f"{file}: {unreadable}") from None
 
 
 def register(group: click.Group) -> None:

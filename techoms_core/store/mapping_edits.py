@@ -44,6 +44,16 @@ class MappingEdits(Database):
             ).all()
         return [{"id": str(getattr(row, id_column)), **_columns(kind, row)} for row in rows]
 
+    def mapping_rows_of(self, channel: str, kind: str) -> list[Any]:
+        """The rows of ``kind`` as ``sku_mapping_rows`` and its siblings give them."""
+        _table(kind)
+        readers = {
+            "sku": self.sku_mapping_rows,
+            "carrier": self.carrier_mapping_rows,
+            "reference": self.reference_mapping_rows,
+        }
+        return readers[kind](channel)
+
     def add_mappings(self, channel: str, kind: str, rows: Iterable[Any]) -> int:
         """Add rows of ``kind``, all or none (see ``add_sku_mappings`` and its
         siblings); how many were new."""

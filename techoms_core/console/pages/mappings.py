@@ -24,11 +24,13 @@ from techoms_core.console.rendering import render
 from techoms_core.mapping_input import (
     CSV_COLUMNS,
     MappingInputError,
+    contradictions,
+    import_problems,
     mapping_row,
     read_mapping_csv,
     write_mapping_csv,
 )
-from techoms_core.mappings import MappingError, UnmappedPolicy
+from techoms_core.mappings import MappingConflict, MappingError, UnmappedPolicy
 from techoms_core.models import ReferenceLevel
 
 LABELS = {"sku": "SKU Mappings", "carrier": "Carrier Mappings", "reference": "Reference Mappings"}
@@ -178,14 +180,18 @@ def _import(request: Request, kind: str, filename: str, data: bytes) -> Response
         return _tab(request, kind, problems=[f"{filename}: not UTF-8 text; save it as UTF-8"])
     except MappingInputError as unreadable:
         return _tab(request, kind, problems=[f"{filename}: {unreadable}"])
-    if not problems:
+    rows = [row for _, row in numbered]
+    if problems:
+        # Also name the good rows that contradict the mappings already there.
+        existing = state.host.mapping_rows_of(name, kind)
+        listed = import_problems(problems, numbered, contradictions(kind, existing, rows))
+    else:
         try:
-            added = state.host.add_mappings(name, kind, [row for _, row in numbered])
-        except MappingError as refused:
-            problems = [(0, str(refused))]
+            added = state.host.add_mappings(name, kind, rows)
+        except MappingConflict as conflict:
+            listed = import_problems([], numbered, conflict.problems)
         else:
             return _tab(request, kind, message=f"{filename}: {added} row(s) added.")
-    listed = [f"row {n}: {message}" if n else message for n, message in problems]
     return _tab(
         request,
         kind,

@@ -129,6 +129,16 @@ class SecretKeys:
 
     def _file_keys(self, create: bool) -> list[bytes]:
         assert self.key_file is not None
+        try:
+            return self._read_or_create(create)
+        except OSError as error:
+            raise SecretKeyError(
+                f"{self.source}: {error.strerror or error}; make it readable and writable "
+                f"by you, or name another with ${KEY_FILE_ENV_VAR}, or set ${KEY_ENV_VAR}"
+            ) from None
+
+    def _read_or_create(self, create: bool) -> list[bytes]:
+        assert self.key_file is not None
         if not self.key_file.exists():
             if not create:
                 raise SecretKeyError(

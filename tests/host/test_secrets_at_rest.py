@@ -115,3 +115,10 @@ def test_processes_creating_the_key_file_at_once_share_one_key(tmp_path):
     reader = SecretKeys(key_file=key_file)
     assert [reader.decrypt(token) for token in tokens] == ["x"] * 8
     assert len(key_file.read_text().split()) == 1
+
+
+def test_a_key_file_that_cannot_be_made_is_a_named_error(tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the key's directory should be")
+    with pytest.raises(SecretKeyError, match=r"key file .*secret.key: .*TECHOMS_KEY_FILE"):
+        SecretKeys(key_file=blocked / "secret.key").encrypt(SECRET)

@@ -10,9 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from techoms_core.host import Host, RunStatus, RunTraffic
+from techoms_core.models import Product
 from techoms_core.store import SqliteHost, default_db_path, open_host
 from techoms_core.store.engine import alembic_config, sqlite_engine
 from techoms_core.store.schema import metadata
+from tests.host import samples
 
 
 def test_migrates_an_empty_file_to_the_declared_schema(db_path):
@@ -87,3 +89,20 @@ def test_runs_logged_before_revision_0002_have_no_traffic(db_path):
 
     assert (before.counts["ok"], before.traffic) == (3, None)
     assert after.traffic == RunTraffic(requests=4, retries=1, rate_limited=0)
+
+
+def test_sku_keys_written_before_nfkc_are_rewritten_on_open(db_path):
+    full_width = "\uff21\uff22\uff23-\uff11"  # "ABC-1" in full-width forms
+    old_key = full_width.casefold()  # as keys were made before NFKC
+    with SqliteHost(db_path) as host:
+        host.load_products([Product(sku=full_width, name="Mug", uom="each")])
+        host.add_channel(samples.channel())
+        host.add_sku_mappings("wms", [(full_width, "LF-\uff21")])
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE products SET sku_key = ?", (old_key,))
+        connection.execute("UPDATE sku_mappings SET system_key = ?", (old_key,))
+        connection.execute("UPDATE alembic_version SET version_num = '0002'")
+    with SqliteHost(db_path) as host:
+        report = host.load_products([Product(sku="abc-1", name="Mug, renamed", uom="each")])
+        assert (report.created, report.updated) == (0, 1)
+        assert host.mappings("wms").skus.to_channel("ABC-1") == "LF-\uff21"

@@ -29,15 +29,20 @@ def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 def find_in_batches(
     context: ChannelContext,
     keys: Iterable[T],
-    size: int,
+    size: int | Callable[[list[T]], Iterable[Sequence[T]]],
     fetch: Callable[[Sequence[T]], Iterable[R]],
 ) -> list[R]:
-    """What ``fetch`` finds for ``keys``, asked ``size`` distinct keys at a time.
+    """What ``fetch`` finds for ``keys``, asked a batch at a time.
+
+    :param size: distinct keys per request, or a function that splits the
+        keys into the batches a request can take (by the URL's length, say).
+    :param fetch: one request for one batch; what the WMS found.
 
     Repeated keys are asked once. The batches run concurrently; the first
     failure stops the others and is raised.
     """
-    batches = list(chunks(list(dict.fromkeys(keys)), size))
+    distinct = list(dict.fromkeys(keys))
+    batches = list(chunks(distinct, size) if isinstance(size, int) else size(distinct))
     found: list[R] = []
     for records in context.concurrently(lambda batch: list(fetch(batch)), batches):
         found.extend(records)

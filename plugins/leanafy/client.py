@@ -2,14 +2,15 @@
 
 Every request goes through ``context.http``, which enforces the channel's
 throughput cap, timeouts, retries (idempotent requests only; ``Retry-After``
-honoured) and secret redaction. The client adds Leanafy's credentials and
-envelope, and three habits of its own:
+honoured) and secret redaction, and sends Leanafy's credentials. The client
+adds Leanafy's envelope, and uses the framework's safeguards:
 
-* **one request per page**: a list is read page by page, and each page is one
-  request that the session retries on its own; a page is never re-read by
-  starting a list over.
-* **batched lookups**: a repeatable filter (``sku``, ``primary_reference_number``)
-  takes up to 100 values per request; the batches run concurrently.
+* **one request per page** (:mod:`techoms_core.paging`): a list is read page
+  by page with keyset paging on ``updated_at``, each page one request that the
+  session retries on its own, and a guard stops a list that does not advance.
+* **batched lookups** (:mod:`techoms_core.lookups`): a repeatable filter
+  (``sku``, ``primary_reference_number``) takes up to 100 values per request;
+  the batches run concurrently.
 * **concurrent work** within ``context.throughput.max_concurrency`` on the
   run's worker threads (``context.concurrently``), e.g. the creates of a batch.
 """
@@ -22,12 +23,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import requests
-from attrs import frozen
 
 from plugins.leanafy import contract as wire
 from plugins.leanafy.cursor import Cursor, instant_of
 from plugins.leanafy.errors import SERVICE_NAME
 from techoms_core.http.exceptions import ChannelHTTPError, MalformedResponse, NotFound
+from techoms_core.lookups import find_in_batches
+from techoms_core.paging import ListPage, PagingGuard, keyset_pages, numbered_pages
 
 if TYPE_CHECKING:
     from techoms_core.context import ChannelContext
@@ -35,48 +37,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 Record = dict[str, Any]
-
-
-@frozen
-class ListPage:
-    """One page of a Leanafy list: its records and whether more follow."""
-
-    records: list[Record]
-    has_more: bool
-    total: int | None = None
-
-
-class PagingStuck(MalformedResponse):
-    """A list that does not end: a page that repeats the one before, or more
-    pages than :data:`~plugins.leanafy.contract.MAX_LIST_PAGES`."""
-
-
-class PagingGuard:
-    """Stops a list whose pages do not advance, or that goes on past the cap.
-
-    A WMS that answers ``has_more`` for ever with the same page would otherwise
-    be asked again and again; one whose pages never run out would be read for
-    ever. Either ends the read with :class:`PagingStuck`, naming the list.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.pages = 0
-        self._previous: list[Record] | None = None
-
-    def check(self, listed: ListPage) -> None:
-        self.pages += 1
-        if self.pages > wire.MAX_LIST_PAGES:
-            raise PagingStuck(
-                f"{SERVICE_NAME} listed {self.path} for more than {wire.MAX_LIST_PAGES:,} "
-                "pages; stopped reading it"
-            )
-        if listed.records and listed.records == self._previous:
-            raise PagingStuck(
-                f"{SERVICE_NAME} answered page {self.pages} of {self.path} with the same "
-                "records as the page before, and said more follow; stopped reading it"
-            )
-        self._previous = listed.records
 
 
 def too_long_to_look_up(value: str) -> bool:
@@ -214,50 +174,47 @@ class LeanafyClient:
         timestamp are read again (callers drop or replace them); only a run of
         one timestamp longer than a page is read by page number.
         """
-        number = 1
-        guard = PagingGuard(path)
-        while True:
+
+        def fetch(position: str | None, number: int) -> ListPage:
             query = dict(params)
-            if since is not None:
-                query[wire.Query.UPDATED_FROM] = since
-            listed = self.page(path, query, page=number, limit=limit)
-            guard.check(listed)
-            yield listed  # an empty first page too: its metadata may say the list is empty
-            if not listed.records or not listed.has_more:
-                return
-            last = str(listed.records[-1].get(wire.UPDATED_AT) or "")
-            if since is None or instant_of(last) > instant_of(since):
-                since, number = last, 1
-            else:
-                number += 1
+            if position is not None:
+                query[wire.Query.UPDATED_FROM] = position
+            return self.page(path, query, page=number, limit=limit)
+
+        return keyset_pages(
+            fetch,
+            since,
+            position_of=lambda record: str(record.get(wire.UPDATED_AT) or ""),
+            order=instant_of,
+            guard=_guard(path),
+        )
 
     def all_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Record]:
         """Every record of a small list (a lookup), page after page."""
-        number = 1
-        guard = PagingGuard(path)
-        while True:
-            listed = self.page(path, params, page=number, limit=wire.MAX_PAGE_SIZE)
-            guard.check(listed)
-            yield from listed.records
-            if not listed.has_more or not listed.records:
-                return
-            number += 1
+        return numbered_pages(
+            lambda number: self.page(path, params, page=number, limit=wire.MAX_PAGE_SIZE),
+            guard=_guard(path),
+        )
 
     def find(self, path: str, param: str, values: Sequence[str]) -> list[Record]:
         """Every record whose ``param`` is one of ``values``: one request per
         100 values (Leanafy's limit) or fewer long ones, the batches
         concurrently. A value too long for any request's URL
         (:func:`too_long_to_look_up`) is not asked for, so it is not found."""
-        batches = list(lookup_batches(list(dict.fromkeys(values))))
-        found: list[Record] = []
-        pages = self.context.concurrently(lambda b: list(self.all_pages(path, {param: b})), batches)
-        for records in pages:
-            found.extend(records)
-        return found
+        return find_in_batches(
+            self.context,
+            values,
+            lookup_batches,
+            lambda batch: self.all_pages(path, {param: list(batch)}),
+        )
 
     def log_failure(self, what: str, error: ChannelHTTPError) -> None:
         """Log a failed request with Leanafy's ``X-Request-Id`` (part of ``str(error)``)."""
         self.log.warning(f"{what}: {error}")
+
+
+def _guard(path: str) -> PagingGuard:
+    return PagingGuard(f"{SERVICE_NAME} listed {path}", max_pages=wire.MAX_LIST_PAGES)
 
 
 def _unwrap(response: requests.Response) -> tuple[Any, Mapping]:

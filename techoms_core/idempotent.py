@@ -70,8 +70,9 @@ class IdempotentSender(abc.ABC):
 
     #: How results and log lines name one record (``"order"``).
     noun = "record"
-    #: The message of a ``skipped`` result for a record already in the WMS.
-    existing_message = "already in the WMS"
+    #: The message of a ``skipped`` result for a record already in the WMS
+    #: (default: "already in <the WMS's name>").
+    existing_message = ""
     #: Whether the WMS answers a create of an existing record with 409, which
     #: then means "already there" once a lookup confirms it (unique SKUs).
     conflict_means_existing = False
@@ -81,6 +82,9 @@ class IdempotentSender(abc.ABC):
     def __init__(self, context: ChannelContext) -> None:
         self.context = context
         self.http = context.http
+        #: How messages name the WMS: the declaration's service or display name.
+        self.service = context.plugin.wire.service_name or context.plugin.display_name
+        self.existing_message = self.existing_message or f"already in {self.service}"
 
     @abc.abstractmethod
     def lookup(self, identities: Sequence[str]) -> Mapping[str, str]:
@@ -127,7 +131,7 @@ class IdempotentSender(abc.ABC):
             if stops_the_run(error):
                 raise
             self.log_failure(f"looking up {len(records)} {self.noun}(s)", error)
-            why = f"could not check whether it is already in the WMS, so not sent: {error}"
+            why = f"could not check whether it is already in {self.service}, so not sent: {error}"
             return [RecordResult.failed(key_of(r), why, fatal=True) for r in records], []
         done: list[RecordResult] = []
         new: list[T] = []
@@ -199,7 +203,7 @@ class IdempotentSender(abc.ABC):
 
     def _ok(self, draft: Draft, remote_id: str | None, message: str = "") -> RecordResult:
         if not remote_id:
-            why = f"the WMS answered without the {self.noun}'s id; the next run looks it up"
+            why = f"{self.service} answered without the {self.noun}'s id; the next run looks it up"
             return RecordResult.failed(draft.key, why, fatal=True)
         if draft.warnings:
             return RecordResult.warning(draft.key, "; ".join(draft.warnings), remote_id=remote_id)

@@ -15,10 +15,11 @@ client -> wire, and back):
 * capabilities: :mod:`~plugins.leanafy.health`, :mod:`~plugins.leanafy.products`
   (export, import, item lookups), :mod:`~plugins.leanafy.inventory`,
   :mod:`~plugins.leanafy.shipments` (orders), :mod:`~plugins.leanafy.receipts` (ARNs).
-* :mod:`~plugins.leanafy.idempotency`: look-before-create for orders and ARNs,
-  SKU-protected creates for items; never a second record.
-* :mod:`~plugins.leanafy.client`: requests on the channel's HTTP session: one
-  request per page, batched lookups, concurrent work within the throughput cap.
+* :mod:`~plugins.leanafy.idempotency`: the framework's look-before-create
+  sender told Leanafy's endpoints (orders, ARNs; SKU-protected items).
+* :mod:`~plugins.leanafy.client`: requests on the channel's HTTP session (which
+  the core built with Leanafy's URL and credentials): keyset paging with the
+  framework's guard, batched lookups, concurrent work within the cap.
 * :mod:`~plugins.leanafy.errors`: Leanafy's error envelope and wording.
 * :mod:`~plugins.leanafy.contract`: every path, header, field name, status
   value and error code; the one place to correct when a real Leanafy instance

@@ -93,10 +93,10 @@ def test_requests_per_product_large_export_into_an_empty_catalogue(plugin, sandb
 
 
 def test_a_409_on_create_is_confirmed_by_a_fetch(sandbox_demo, open_channel):
-    # The item appeared between the lookup and the create: Sender.create alone.
+    # The item appeared between the lookup and the create: Sender.create_once alone.
     client = LeanafyClient(open_channel())
     draft = Draft("TEE-BLK-M", "TEE-BLK-M", ITEM.to_wire(product("TEE-BLK-M")))
-    result = Sender(client, ITEMS).create(draft)
+    result = Sender(client, ITEMS).create_once(draft)
     assert result.status is Status.SKIPPED
     assert result.remote_id == sandbox_demo.warehouse.item("TEE-BLK-M")["_id"]
     requests = sandbox_demo.counters.snapshot()["requests"]

@@ -252,13 +252,13 @@ def test_an_outcome_still_unknown_is_fatal_and_the_next_run_finishes(
 
 
 def test_a_failed_lookup_after_an_unknown_outcome_never_creates_blindly(sandbox_demo, open_channel):
-    # Sender.create alone (the batch lookup already said "absent").
+    # Sender.create_once alone (the batch lookup already said "absent").
     sandbox_demo.faults.add("store_then_fail", endpoint="POST /v1/order", times=1)
     sandbox_demo.faults.add("server_error", endpoint="GET /v1/orders")
     context = open_channel()
     client = LeanafyClient(context)
     body = ORDER.to_wire(shipment("SH-1"), MapOptions(base_units={"tee-blk-m": "EA"}))
-    result = Sender(client, ORDERS).create(Draft("SH-1", "SH-1", body))
+    result = Sender(client, ORDERS).create_once(Draft("SH-1", "SH-1", body))
     assert result.status is Status.FAILED and result.fatal
     assert "a lookup failed" in result.message
 

@@ -18,7 +18,7 @@ import contextlib
 import os
 import secrets
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import platformdirs
@@ -102,16 +102,18 @@ class SecretKeys:
                 f"the key comes from ${KEY_ENV_VAR}: put a new key first in it "
                 "(keeping the old one after a comma), then rotate again"
             )
-        old = _read_key_file(self.key_file) if self.key_file.exists() else []
-        _write_key_file(self.key_file, [Fernet.generate_key(), *old], replace=True)
+        with self._named_os_errors():
+            old = _read_key_file(self.key_file) if self.key_file.exists() else []
+            _write_key_file(self.key_file, [Fernet.generate_key(), *old], replace=True)
         self._fernet = None
 
     def retire_old_keys(self) -> int:
         """Keep only the first key in the key file; returns how many were dropped."""
         if self.key_file is None:
             raise SecretKeyError(f"the key comes from ${KEY_ENV_VAR}; remove old keys there")
-        keys = _read_key_file(self.key_file)
-        _write_key_file(self.key_file, keys[:1], replace=True)
+        with self._named_os_errors():
+            keys = _read_key_file(self.key_file)
+            _write_key_file(self.key_file, keys[:1], replace=True)
         self._fernet = None
         return len(keys) - 1
 
@@ -128,9 +130,13 @@ class SecretKeys:
         return self._fernet
 
     def _file_keys(self, create: bool) -> list[bytes]:
-        assert self.key_file is not None
-        try:
+        with self._named_os_errors():
             return self._read_or_create(create)
+
+    @contextlib.contextmanager
+    def _named_os_errors(self) -> Iterator[None]:
+        try:
+            yield
         except OSError as error:
             raise SecretKeyError(
                 f"{self.source}: {error.strerror or error}; make it readable and writable "

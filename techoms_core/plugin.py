@@ -17,6 +17,7 @@ from techoms_core import rules
 from techoms_core.context import ChannelContext, context_for_settings
 from techoms_core.http import Redactor
 from techoms_core.http.exceptions import ChannelHTTPError
+from techoms_core.listed_choices import ListedChoices
 from techoms_core.models import (
     HealthCheck,
     HealthReport,
@@ -57,6 +58,7 @@ class ChannelPlugin:
         self._pm = pm
         self._plugin = plugin
         self.declaration = declaration
+        self._listed_choices = ListedChoices()
 
     @property
     def key(self) -> str:
@@ -132,11 +134,13 @@ class ChannelPlugin:
         for ``channel`` (saved or not) from the form's settings so far, asks the
         hook, and closes it; a refusal from the WMS becomes
         :class:`~techoms_core.settings.form.ChoicesUnavailable` with its
-        message, masked of the form's secrets."""
+        message, masked of the form's secrets. What the hook listed is reused
+        for a short while (:mod:`techoms_core.listed_choices`), as a form is
+        evaluated again on every change."""
         if not self.implements("settings_field_choices"):
             return None
 
-        def listed(field: SettingsField, settings: ChannelSettings) -> tuple[Choice, ...] | None:
+        def ask(field: SettingsField, settings: ChannelSettings) -> tuple[Choice, ...] | None:
             with context_for_settings(
                 self.declaration, channel, settings, session_options=session_options
             ) as context:
@@ -145,6 +149,9 @@ class ChannelPlugin:
                 except ChannelHTTPError as refused:
                     message = Redactor(settings.secret_values()).text(str(refused))
                     raise ChoicesUnavailable(message) from None
+
+        def listed(field: SettingsField, settings: ChannelSettings) -> tuple[Choice, ...] | None:
+            return self._listed_choices.get_or_list(field, settings, lambda: ask(field, settings))
 
         return listed
 

@@ -86,29 +86,34 @@ def throughput_settings(
     if custom is None:
         return (_throughput_choice(choices, default, text),)
     text += " Custom: set both below."
-    shown_for_custom = (Condition.show_when(THROUGHPUT_SETTING, CUSTOM),)
     return (
         _throughput_choice((*choices, Choice(CUSTOM, "Custom")), default, text),
-        SettingsField(
-            key=CONCURRENCY_SETTING,
-            label="Concurrent requests",
-            type=FieldType.INT,
-            required=True,
-            min=1,
-            max=custom.max_concurrency,
-            conditions=shown_for_custom,
-            help="The most requests in flight at once.",
+        _custom_limit(
+            CONCURRENCY_SETTING,
+            "Concurrent requests",
+            custom.max_concurrency,
+            "The most requests in flight at once.",
         ),
-        SettingsField(
-            key=RATE_SETTING,
-            label="Requests per second",
-            type=FieldType.INT,
-            required=True,
-            min=1,
-            max=custom.max_requests_per_second,
-            conditions=shown_for_custom,
-            help="The most requests started in any one second.",
+        _custom_limit(
+            RATE_SETTING,
+            "Requests per second",
+            custom.max_requests_per_second,
+            "The most requests started in any one second.",
         ),
+    )
+
+
+def _custom_limit(key: str, label: str, highest: int, text: str) -> SettingsField:
+    """A limit of the custom throughput: shown and required only for ``custom``."""
+    return SettingsField(
+        key=key,
+        label=label,
+        type=FieldType.INT,
+        required=True,
+        min=1,
+        max=highest,
+        conditions=(Condition.show_when(THROUGHPUT_SETTING, CUSTOM),),
+        help=text,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.leanafy.declaration import SETTINGS as SCHEMA
+from plugins.registry import Registry
 from techoms_core.secrets import MASK
 from techoms_core.settings import evaluate_form
 from tests.leanafy.conftest import FAST_SESSION
@@ -17,7 +18,9 @@ def credentials(sandbox):
 
 
 @pytest.fixture
-def form_choices(plugin):
+def form_choices():
+    """The choices of a plugin loaded for this test alone: none are kept yet."""
+    plugin = Registry.discover(strict=False).get("leanafy")
     return plugin.form_choices("new-leanafy", session_options=FAST_SESSION)
 
 
@@ -101,3 +104,20 @@ def test_a_custom_throughput_drives_the_channel(open_channel):
     assert context.throughput.key == "custom"
     assert (context.throughput.max_concurrency, context.throughput.requests_per_second) == (3, 11)
     assert context.workers.size == 3
+
+
+def test_a_form_evaluated_again_reuses_the_warehouses_until_the_credentials_change(
+    sandbox, credentials, form_choices
+):
+    for throughput in ("low", "high", "default"):
+        form = evaluate_form(
+            SCHEMA, {**credentials, "throughput": throughput}, choices=form_choices
+        )
+        assert form["warehouse_id"].enabled
+    assert sandbox.counters.snapshot()["requests"] == {"GET /v1/me": 1}
+
+    refused = evaluate_form(SCHEMA, {**credentials, "api_key": "k-wrong"}, choices=form_choices)
+    assert not refused["warehouse_id"].enabled
+    again = evaluate_form(SCHEMA, {**credentials, "api_key": "k-wrong"}, choices=form_choices)
+    assert not again["warehouse_id"].enabled
+    assert sandbox.counters.snapshot()["requests"] == {"GET /v1/me": 3}

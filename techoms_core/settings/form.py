@@ -153,7 +153,7 @@ def evaluate_form(
     fields = []
     for settings_field in schema.fields:
         state = _field_state(settings_field, check.outcomes[settings_field.key], merged)
-        if settings_field.choices_from and choices is not None and state.visible:
+        if settings_field.choices_from and choices is not None and state.enabled:
             state = _with_listed_choices(state, settings_field, schema, check, choices)
             problems += [
                 SettingsProblem(settings_field.key, message, settings_field.label)

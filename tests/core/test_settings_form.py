@@ -224,3 +224,30 @@ def test_a_plugin_answering_with_anything_but_choices_is_named():
         settings = validate_settings(SCHEMA, VALID)
         with context_for_settings(plugin.declaration, "new", settings) as context:
             plugin.settings_field_choices(context, SCHEMA.field("depot"))
+
+
+def test_choices_are_not_listed_for_a_field_its_conditions_switch_off():
+    asked = []
+    schema = SettingsSchema(
+        (
+            *SCHEMA.fields[:2],
+            SettingsField(key="manual", label="Manual", type=FieldType.BOOL, default=False),
+            SettingsField(
+                key="depot",
+                label="Depot",
+                type=FieldType.TEXT,
+                choices_from=("api_url", "api_key"),
+                conditions=(Condition.disable_when("manual", True),),
+            ),
+        )
+    )
+
+    def counted(field, settings):
+        asked.append(field.key)
+        return depots(field, settings)
+
+    switched_off = evaluate_form(schema, {**VALID, "manual": "true"}, choices=counted)
+    assert not switched_off["depot"].enabled and switched_off["depot"].choices is None
+    assert asked == []
+    assert evaluate_form(schema, VALID, choices=counted)["depot"].choices
+    assert asked == ["depot"]

@@ -39,6 +39,7 @@ class SecretMask:
         self._values: set[str] = set()
         self._forms: list[str] = []
         self._whole: re.Pattern[str] | None = None
+        self._starts: re.Pattern[str] | None = None
         self.add(secrets)
 
     def add(self, secrets: Iterable[str | Secret | None]) -> None:
@@ -50,6 +51,8 @@ class SecretMask:
         forms = {form for value in self._values for form in written_forms(value)}
         self._forms = sorted(forms, key=len, reverse=True)
         self._whole = re.compile("|".join(map(re.escape, self._forms))) if forms else None
+        starts = {form[:MIN_CUT_PREFIX] for form in self._forms if len(form) > MIN_CUT_PREFIX}
+        self._starts = re.compile("|".join(map(re.escape, starts))) if starts else None
 
     def __len__(self) -> int:
         return len(self._values)
@@ -59,19 +62,34 @@ class SecretMask:
         if self._whole is None:
             return text
         text = self._whole.sub(MASK, text)
-        if any(mark in text for mark in CUT_MARKS):
-            text = _CUT.sub(self._mask_cut_start, text)
+        # Only where a secret's first characters appear can one be cut short.
+        if self._starts is not None and self._starts.search(text):
+            text = self._mask_cut_starts(text)
         return text
 
-    def _mask_cut_start(self, match: re.Match[str]) -> str:
-        """The text before a cut mark, with the start of a secret it ends in masked."""
-        before = match["before"]
+    def _mask_cut_starts(self, text: str) -> str:
+        """``text`` with the start of a secret right before a cut mark masked."""
+        longest = len(self._forms[0])
+        pieces, done = [], 0
+        for mark in _CUT_MARK.finditer(text):
+            window_start = max(done, mark.start() - longest)
+            window = text[window_start : mark.start()]
+            cut = self._cut_start(window)
+            if cut is not None:
+                pieces += [text[done : window_start + cut], MASK]
+                done = mark.start()
+        return "".join([*pieces, text[done:]]) if pieces else text
+
+    def _cut_start(self, window: str) -> int | None:
+        """Where in ``window`` a proper start of a secret begins that runs to its end."""
         for form in self._forms:
-            for length in range(min(len(form) - 1, len(before)), MIN_CUT_PREFIX - 1, -1):
-                if before.endswith(form[:length]):
-                    return before[:-length] + MASK + match["mark"]
-        return match[0]
+            start = window.find(form[:MIN_CUT_PREFIX])
+            while start != -1:
+                kept = window[start:]
+                if len(kept) < len(form) and form.startswith(kept):
+                    return start
+                start = window.find(form[:MIN_CUT_PREFIX], start + 1)
+        return None
 
 
-# The run of non-space characters before each cut mark.
-_CUT = re.compile(r"(?P<before>\S*?)(?P<mark>\.\.\.|…)")
+_CUT_MARK = re.compile("|".join(map(re.escape, CUT_MARKS)))

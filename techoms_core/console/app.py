@@ -9,8 +9,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from techoms_core.console.pages import (
@@ -45,6 +45,11 @@ async def _not_found(request: Request, error: Exception) -> Response:
     return render(request, "not_found.html", title="Not found", problem=message, status_code=404)
 
 
+async def _favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico whatever the page links (e.g. for a fragment)."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+
 def create_app(state: ConsoleState) -> Starlette:
     """The console over ``state``'s host and plugins.
 
@@ -61,6 +66,7 @@ def create_app(state: ConsoleState) -> Starlette:
         *runs.routes,
         *review.routes,
         *records.routes,
+        Route("/favicon.ico", _favicon, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [

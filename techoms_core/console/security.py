@@ -24,8 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Paths anyone may fetch: the login page and the static files.
-PUBLIC_PATH, STATIC_PREFIX = "/login", "/static/"
+#: Paths anyone may fetch: the login page, the icon and the static files.
+PUBLIC_PATHS, STATIC_PREFIX = frozenset({"/login", "/favicon.ico"}), "/static/"
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -89,7 +89,7 @@ class ConsoleGuard:
 def _refusal(scope: Scope) -> Response | None:
     session = scope["session"]
     path = scope["path"]
-    public = path == PUBLIC_PATH or path.startswith(STATIC_PREFIX)
+    public = path in PUBLIC_PATHS or path.startswith(STATIC_PREFIX)
     if not public and not session.get("user"):
         return _to_login(scope)
     if scope["method"] in SAFE_METHODS:

@@ -1,4 +1,4 @@
-"""Paged, filtered reading of the run log and the records, for the console.
+"""Paged, filtered and grouped reading of the run log, for the console.
 
 Every query pages and groups in SQL (``LIMIT``/``OFFSET``, ``GROUP BY``), so a
 page costs the same whether the run log holds a hundred messages or a million.
@@ -11,17 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from techoms_core.host import RunRecord, RunStatus
-from techoms_core.store import codec, schema
+from techoms_core.store import schema
 from techoms_core.store.database import Database
 from techoms_core.store.runlog import _run_record
 
 #: How many record keys a grouped message shows as examples.
 EXAMPLES_PER_GROUP = 3
-#: The record kinds :meth:`RecordBrowser.record_page` knows.
-RECORD_KINDS = ("products", "shipments", "receipts", "inventory")
 
 
 @frozen(kw_only=True)
@@ -50,15 +48,9 @@ class Page:
         return self.offset + len(self.rows)
 
 
-def _like(text: str) -> str:
-    """A case-insensitive ``LIKE`` pattern for ``text`` anywhere, its own
-    ``%`` and ``_`` taken literally."""
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 class RecordBrowser(Database):
-    """The console's reads: runs, a run's grouped messages, records by page."""
+    """The console's reads: runs by page, a run's messages grouped by page.
+    (Records by page are the views of :mod:`.views`.)"""
 
     def run_page(
         self,
@@ -185,29 +177,6 @@ class RecordBrowser(Database):
             ).all()
         return {level: count for level, count in rows}
 
-    def record_page(
-        self,
-        kind: str,
-        *,
-        search: str = "",
-        status: str | None = None,
-        offset: int = 0,
-        limit: int = 50,
-    ) -> Page:
-        """Products, shipments, receipts or inventory rows, searched by SKU or
-        number (case-insensitive, anywhere in it) and filtered by status."""
-        if kind not in RECORD_KINDS:
-            raise ValueError(f"record kind: {kind!r} is not one of {', '.join(RECORD_KINDS)}")
-        query, describe = _RECORD_QUERIES[kind](search.strip(), status)
-        with self._read() as connection:
-            total = connection.execute(
-                select(func.count()).select_from(query.subquery())
-            ).scalar_one()
-            rows = connection.execute(query.offset(offset).limit(limit)).all()
-        return Page(
-            rows=[describe(row) for row in rows], total=int(total), offset=offset, limit=limit
-        )
-
 
 def _examples(connection: Any, run_id: int, group: Any) -> list[str]:
     table = schema.run_messages
@@ -226,106 +195,3 @@ def _examples(connection: Any, run_id: int, group: Any) -> list[str]:
         .limit(EXAMPLES_PER_GROUP)
     )
     return list(connection.execute(query).scalars())
-
-
-def _products(search: str, status: str | None) -> tuple[Select, Any]:
-    products, sends = schema.products, schema.product_sends
-    sent = (
-        select(func.count())
-        .where(sends.c.sku_key == products.c.sku_key, sends.c.status == "sent")
-        .correlate(products)
-        .scalar_subquery()
-    )
-    remote = (
-        select(func.min(sends.c.remote_id))
-        .where(sends.c.sku_key == products.c.sku_key)
-        .correlate(products)
-        .scalar_subquery()
-    )
-    query = select(products, sent.label("sent"), remote.label("remote_id")).order_by(
-        products.c.sku_key
-    )
-    if search:
-        query = query.where(products.c.sku_key.like(_like(search), escape="\\"))
-    if status == "sent":
-        query = query.where(sent > 0)
-    elif status == "ready":
-        query = query.where(sent == 0)
-
-    def describe(row: Any) -> dict[str, Any]:
-        data = codec.loads(row.data)
-        return {
-            "key": row.sku,
-            "name": data.get("name"),
-            "status": "sent" if row.sent else "ready",
-            "remote_id": row.remote_id,
-            "detail": f"source: {row.source}",
-        }
-
-    return query, describe
-
-
-def _documents(table: Any, lines: Any, parent: str, second: str) -> Any:
-    """The query builder of shipments or receipts: searched by number,
-    order/PO number, or the SKU of any line."""
-
-    def build(search: str, status: str | None) -> tuple[Select, Any]:
-        query = select(table).order_by(table.c.number)
-        if search:
-            pattern = _like(search)
-            line_sku = (
-                select(lines.c.sku)
-                .where(lines.c[parent] == table.c.number, lines.c.sku.ilike(pattern, escape="\\"))
-                .correlate(table)
-                .exists()
-            )
-            query = query.where(
-                or_(
-                    table.c.number.ilike(pattern, escape="\\"),
-                    table.c[second].ilike(pattern, escape="\\"),
-                    line_sku,
-                )
-            )
-        if status:
-            query = query.where(table.c.status == status)
-
-        def describe(row: Any) -> dict[str, Any]:
-            return {
-                "key": row.number,
-                "name": getattr(row, second),
-                "status": row.status,
-                "remote_id": row.remote_id,
-                "detail": row.last_error or f"warehouse {row.warehouse}",
-            }
-
-        return query, describe
-
-    return build
-
-
-def _inventory(search: str, status: str | None) -> tuple[Select, Any]:
-    table = schema.inventory
-    query = select(table).order_by(table.c.warehouse, table.c.sku_key)
-    if search:
-        query = query.where(table.c.sku_key.like(_like(search), escape="\\"))
-
-    def describe(row: Any) -> dict[str, Any]:
-        return {
-            "key": row.sku,
-            "name": row.warehouse,
-            "status": f"{row.available} available",
-            "remote_id": None,
-            "detail": f"on hand {row.on_hand}, allocated {row.allocated}",
-        }
-
-    return query, describe
-
-
-_RECORD_QUERIES = {
-    "products": _products,
-    "shipments": _documents(
-        schema.shipments, schema.shipment_lines, "shipment_number", "order_number"
-    ),
-    "receipts": _documents(schema.receipts, schema.receipt_lines, "receipt_number", "po_number"),
-    "inventory": _inventory,
-}

@@ -1,10 +1,9 @@
-"""The console's paged reads: runs, a run's grouped messages, records by page."""
+"""The console's paged reads: runs, and a run's messages grouped."""
 
 from __future__ import annotations
 
 from techoms_core.host import RunStatus
 from techoms_core.models import RecordResult, Status
-from tests.host import samples
 
 
 def _run(host, option: str, status: RunStatus, results=()) -> int:
@@ -64,23 +63,3 @@ def test_identical_messages_are_grouped_with_a_count_and_examples(wms):
     assert (beyond.total, beyond.rows) == (3, [])
     assert wms.message_levels(run_id) == {"warning": 8, "info": 1}
     assert wms.message_counts(run_id) == {"warning": 8, "ok": 1}
-
-
-def test_records_are_searched_by_number_or_sku_and_filtered_by_status(wms):
-    wms.load_products([samples.product("BLUE-MUG"), samples.product("RED_MUG")])
-    wms.load_shipments(
-        [samples.shipment("S-1", ("BLUE-MUG", 1)), samples.shipment("S-2", ("RED_MUG", 1))]
-    )
-    assert [r["key"] for r in wms.record_page("products", search="mug").rows] == [
-        "BLUE-MUG",
-        "RED_MUG",
-    ]
-    # "_" is a character to find, not a LIKE wildcard.
-    assert [r["key"] for r in wms.record_page("products", search="d_m").rows] == ["RED_MUG"]
-    assert [r["key"] for r in wms.record_page("shipments", search="blue").rows] == ["S-1"]
-    assert [r["key"] for r in wms.record_page("shipments", search="s-2").rows] == ["S-2"]
-    assert wms.record_page("shipments", status="ready").total == 2
-    assert wms.record_page("shipments", status="shipped").total == 0
-    assert wms.record_page("products", status="sent").total == 0
-    paged = wms.record_page("shipments", offset=1, limit=1)
-    assert [r["key"] for r in paged.rows] == ["S-2"] and paged.total == 2

@@ -64,7 +64,7 @@ def enum_or_raw(enum_type: type[enum.Enum]):
     return convert
 
 
-def _tuple_of_values(value: object) -> tuple:
+def tuple_of_values(value: object) -> tuple:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise TypeError(f"expected a tuple of values such as ('eu',), got {value!r}")
     return tuple(value)
@@ -88,7 +88,7 @@ class Condition:
     """
 
     field: str
-    equals: tuple = field(default=(), converter=_tuple_of_values)
+    equals: tuple = field(default=(), converter=tuple_of_values)
     effect: Effect = field(converter=enum_or_raw(Effect))
     values: Mapping = field(
         factory=dict, converter=frozen_mapping, hash=False, repr=lambda v: repr(dict(v))

@@ -13,7 +13,13 @@ import re
 
 from attrs import field, frozen
 
-from techoms_core.settings.conditions import Condition, Effect, enum_or_raw, same_value
+from techoms_core.settings.conditions import (
+    Condition,
+    Effect,
+    enum_or_raw,
+    same_value,
+    tuple_of_values,
+)
 from techoms_core.settings.field_types import FieldType, InvalidValue, coerce_value
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -87,7 +93,7 @@ class SettingsField:
     conditions: tuple[Condition, ...] = field(default=(), converter=tuple)
     min: int | None = None
     max: int | None = None
-    choices_from: tuple[str, ...] = field(default=(), converter=tuple)
+    choices_from: tuple[str, ...] = field(default=(), converter=tuple_of_values)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.key, str) or not KEY_PATTERN.fullmatch(self.key):

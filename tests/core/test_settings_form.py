@@ -205,6 +205,8 @@ def test_choices_from_is_checked_when_declared():
         )
     with pytest.raises(ValueError, match="only a text field takes choices_from"):
         SettingsField(key="a", label="A", type=FieldType.INT, choices_from=("b",))
+    with pytest.raises(TypeError, match="expected a tuple of values"):
+        SettingsField(key="a", label="A", type=FieldType.TEXT, choices_from="api_key")
 
 
 def test_a_plugin_without_the_choices_hook_gets_a_text_field():

@@ -12,6 +12,7 @@ from techoms_core.models import Product, Receipt, Shipment, sku_key
 from techoms_core.store import codec, schema
 from techoms_core.store.database import Database
 from techoms_core.store.problems import LoadConflict, LoadProblem, LoadReport, StoreError
+from techoms_core.store.reload import unchanged_numbers
 
 #: Where loaded products come from, as opposed to a channel's import.
 LOADED = "load"
@@ -32,8 +33,9 @@ class RecordStore(Database):
         return LoadReport(kind="products", **counts)
 
     def load_shipments(self, shipments: Sequence[Shipment]) -> LoadReport:
-        """Store shipments as ``ready``. A shipment already loaded is replaced
-        while still ``ready``; one already sent refuses the whole load."""
+        """Store shipments as ``ready``. A shipment identical to the stored one
+        is ``unchanged`` (whatever its state); a different one is replaced while
+        still ``ready``, and past ``ready`` refuses the whole load."""
         return self._load(
             "shipments",
             shipments,
@@ -80,24 +82,35 @@ class RecordStore(Database):
         _refuse_repeats(kind, [r.number for r in records], records, "number")
         with self._write() as connection:
             found = _statuses(connection, table, [r.number for r in records])
+            same = unchanged_numbers(connection, kind, [r for r in records if r.number in found])
             problems = [
                 LoadProblem(
                     index=index,
                     key=record.number,
                     field="number",
-                    message=f"is already {found[record.number]}; it cannot be reloaded",
+                    message=(
+                        f"is already {found[record.number]} and differs from what was "
+                        "stored; only a ready record can be changed by a reload"
+                    ),
                 )
                 for index, record in enumerate(records)
-                if found.get(record.number, ready) != ready
+                if found.get(record.number, ready) != ready and record.number not in same
             ]
             if problems:
                 raise LoadConflict(kind, problems)
             for record in records:
+                if record.number in same:
+                    continue
                 if record.number in found:
                     connection.execute(delete(table).where(table.c.number == record.number))
                 insert_one(connection, record)
-        replaced = sum(1 for r in records if r.number in found)
-        return LoadReport(kind=kind, created=len(records) - replaced, updated=replaced)
+        replaced = sum(1 for r in records if r.number in found and r.number not in same)
+        return LoadReport(
+            kind=kind,
+            created=len(records) - replaced - len(same),
+            updated=replaced,
+            unchanged=len(same),
+        )
 
     def _insert_shipment(self, connection: Connection, shipment: Shipment) -> None:
         connection.execute(

@@ -26,11 +26,11 @@ def test_products_load_by_sku_identity(host):
         host.load_products([samples.product("x"), samples.product("X ")])
 
 
-def test_a_sent_shipment_refuses_the_whole_reload(wms):
+def test_a_changed_sent_shipment_refuses_the_whole_reload(wms):
     wms.load_shipments([samples.shipment("S-1"), samples.shipment("S-2")])
     _send(wms, "send-shipments", RecordResult.ok("S-1", remote_id="r1"))
     with pytest.raises(LoadConflict) as refused:
-        wms.load_shipments([samples.shipment("S-3"), samples.shipment("S-1")])
+        wms.load_shipments([samples.shipment("S-3"), samples.shipment("S-1", ("SKU-1", 9))])
     assert refused.value.problems[0].index == 1 and refused.value.problems[0].key == "S-1"
     assert [row["number"] for row in wms.shipment_rows()] == ["S-1", "S-2"]
     assert wms.load_shipments([samples.shipment("S-2", ("SKU-9", 1))]).updated == 1
@@ -214,3 +214,24 @@ def _level(sku: str, on_hand: int):
     from techoms_core.models import InventoryLevel
 
     return InventoryLevel(sku=sku, on_hand=on_hand, allocated=0, available=on_hand)
+
+
+def test_reloading_sent_records_unchanged_counts_them_unchanged(wms):
+    shipments = [samples.shipment(f"S-{i}", ("SKU-1", 2), ("SKU-2", 1)) for i in range(3)]
+    wms.load_shipments(shipments)
+    wms.load_receipts([samples.receipt("R-1")])
+    _send(wms, "send-shipments", *(RecordResult.ok(s.number, remote_id="r") for s in shipments))
+    _send(wms, "send-receipts", RecordResult.ok("R-1", remote_id="a"))
+
+    report = wms.load_shipments([*shipments, samples.shipment("S-new")])
+    assert (report.created, report.updated, report.unchanged) == (1, 0, 3)
+    assert wms.load_receipts([samples.receipt("R-1")]).unchanged == 1
+    assert wms.load_shipments([samples.shipment("S-new")]).unchanged == 1
+    states = {row["number"]: (row["status"], row["remote_id"]) for row in wms.shipment_rows()}
+    assert states["S-0"] == ("sent", "r") and states["S-new"] == ("ready", None)
+    # A real change to a sent record is still a conflict, and nothing is loaded.
+    with pytest.raises(LoadConflict) as refused:
+        wms.load_shipments([samples.shipment("S-other"), samples.shipment("S-1", ("SKU-1", 3))])
+    [problem] = refused.value.problems
+    assert (problem.index, problem.key) == (1, "S-1") and "differs" in problem.message
+    assert "S-other" not in {row["number"] for row in wms.shipment_rows()}

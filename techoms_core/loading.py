@@ -39,6 +39,7 @@ from techoms_core.models import (
     Weight,
     sku_key,
 )
+from techoms_core.shown_fields import drop_shown_fields
 
 
 @attrs.frozen
@@ -128,18 +129,22 @@ class UnknownKind(LoadError):
     pass
 
 
-def read_load_file(kind: str, path: str | Path) -> list[Any]:
+def read_load_file(kind: str, path: str | Path, *, ignored: list[str] | None = None) -> list[Any]:
     """Read the load file at ``path`` holding records of ``kind``
-    (``products``, ``shipments`` or ``receipts``); see :func:`parse_records`."""
+    (``products``, ``shipments`` or ``receipts``); see :func:`parse_load_text`."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise LoadError([LoadProblem(f"cannot read {path}: {exc}")]) from None
-    return parse_load_text(kind, text)
+    return parse_load_text(kind, text, ignored=ignored)
 
 
-def parse_load_text(kind: str, text: str) -> list[Any]:
+def parse_load_text(kind: str, text: str, *, ignored: list[str] | None = None) -> list[Any]:
     """Parse JSON ``text`` and check it as a load file of ``kind``.
+
+    The fields ``techoms show --json`` adds to the load format (a record's
+    state, :mod:`techoms_core.shown_fields`) are dropped, so its output loads
+    back; their names are added to ``ignored`` when it is given.
 
     Refused as a whole file: text that is not JSON, nesting deeper than Python
     can read, and a number too long to convert (over 4,300 digits).
@@ -154,6 +159,9 @@ def parse_load_text(kind: str, text: str) -> list[Any]:
     except ValueError:  # int() refuses numbers of more digits than it converts
         problem = f"not a load file: a number has more than {sys.get_int_max_str_digits():,} digits"
         raise LoadError([LoadProblem(problem)]) from None
+    dropped = drop_shown_fields(kind, data)
+    if ignored is not None:
+        ignored.extend(dropped)
     return parse_records(kind, data)
 
 

@@ -38,8 +38,10 @@ def load(state: CliState, kind: str, file: Path, as_json: bool) -> None:
 
     The whole file is checked first; if any record is bad, every problem is
     listed, each naming the record's index (from 0), its key and the field,
-    and nothing is loaded. Records already held are updated while they have
-    not been sent; a record that conflicts with what was sent is refused.
+    and nothing is loaded. A record equal to the one held is unchanged; one
+    that differs is updated while it has not been sent, and refused after.
+    What "techoms show KIND --json" prints loads back: the state fields it
+    adds are ignored, with a note.
 
     \b
     Record formats (spec §9):
@@ -54,8 +56,9 @@ def load(state: CliState, kind: str, file: Path, as_json: bool) -> None:
                 expected_date, lines [{line_number, sku, quantity, unit_cost,
                 lot_number}], references, [instructions]
     """
+    ignored: list[str] = []
     try:
-        records = read_load_file(kind, file)
+        records = read_load_file(kind, file, ignored=ignored)
     except LoadError as error:
         _refuse(state, file, [str(problem) for problem in error.problems])
     loader = {
@@ -75,9 +78,14 @@ def load(state: CliState, kind: str, file: Path, as_json: bool) -> None:
                 "created": report.created,
                 "updated": report.updated,
                 "unchanged": report.unchanged,
+                "ignored_fields": ignored,
             }
         )
         return
+    if ignored:
+        state.out.note(
+            f"Ignored the fields techoms show adds to the load format: {', '.join(ignored)}."
+        )
     noun = kind if len(records) != 1 else _SINGULAR[kind]
     state.out.out.print(
         f"Loaded {len(records)} {noun} from {file}: {report.created} created, "

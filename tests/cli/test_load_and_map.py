@@ -36,6 +36,7 @@ def test_good_files_load_and_reload(cli):
         "created": 0,
         "updated": 0,
         "unchanged": 6,
+        "ignored_fields": [],
     }
     assert len(cli.json("show", "products")) == 6
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import threading
 from typing import Any
@@ -114,3 +115,53 @@ def test_an_internal_error_is_still_logged_with_its_traceback(
     assert record.levelno == logging.ERROR
     assert record.getMessage() == "sandbox failed on GET /v1/me"
     assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+
+
+def answer(client: socket.socket) -> tuple[bytes, bytes]:
+    """Read one answer from ``client``: its head and body (by Content-Length)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += client.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+    while len(body) < length:
+        body += client.recv(65536)
+    return head, body
+
+
+def get_me(server: SandboxServer) -> bytes:
+    return (
+        f"GET /v1/me HTTP/1.1\r\nHost: {server.host}\r\n"
+        f"X-API-Key: {server.api_key}\r\nX-API-Secret: {server.api_secret}\r\n\r\n"
+    ).encode()
+
+
+def test_connections_are_kept_alive_between_requests(sandbox_demo):
+    with socket.create_connection(("127.0.0.1", sandbox_demo.port)) as client:
+        for _ in range(3):
+            client.sendall(get_me(sandbox_demo))
+            head, body = answer(client)
+            assert head.startswith(b"HTTP/1.1 200")
+            assert b"connection: close" not in head.lower()
+            assert json.loads(body)["success"] is True
+
+
+def test_an_idle_kept_alive_connection_is_not_waited_for(sandbox_demo):
+    with socket.create_connection(("127.0.0.1", sandbox_demo.port)) as client:
+        client.sendall(get_me(sandbox_demo))
+        answer(client)
+
+        assert sandbox_demo.wait_until_handled(timeout=2) is True
+        assert sandbox_demo.sandbox.in_flight.count() == 0
+
+
+def test_a_request_on_a_kept_alive_connection_is_waited_for(sandbox_demo, order_body):
+    with socket.create_connection(("127.0.0.1", sandbox_demo.port)) as client:
+        client.sendall(get_me(sandbox_demo))
+        answer(client)
+        for number in range(5):
+            reference = f"K-{number}"
+            client.sendall(raw_request(sandbox_demo, "/v1/order", order_body(reference)))
+            assert sandbox_demo.wait_until_handled(timeout=30)
+            assert sandbox_demo.counters.creates("order", reference)["stored"] == 1
+            assert answer(client)[0].startswith(b"HTTP/1.1 201")

@@ -40,6 +40,9 @@ from .instance import Sandbox
 logger = logging.getLogger(__name__)
 
 JSON = "application/json"
+#: The environ key under which the server passes the request's socket (for
+#: faults that drop the connection, or hold an answer once handled).
+CONNECTION = "leanafy_sandbox.socket"
 SERVER_ERROR_CODES = {
     500: "internal_error",
     502: "bad_gateway",
@@ -133,13 +136,13 @@ class SandboxApp:
             return response
         # The request is handled (a create stored): only its answer is held, and
         # whoever waits for the sandbox to finish handling need not wait for that.
-        self.sandbox.in_flight.handled(environ.get("werkzeug.socket"))
+        self.sandbox.in_flight.handled(environ.get(CONNECTION))
         self.sandbox.stopping.wait(aftermath.seconds)
         return response
 
     @staticmethod
     def _drop(environ: dict[str, Any]) -> None:
-        connection = environ.get("werkzeug.socket")
+        connection = environ.get(CONNECTION)
         if connection is not None:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wrappers import Request
 
 from .errors import bad_request
@@ -49,6 +50,10 @@ class Exchange:
         With ``optional``, an empty body reads as ``{}``.
         """
         data = self.request.get_data(cache=True)
+        expected = self.request.content_length
+        if expected is not None and len(data) < expected:
+            # The server hands over what came before the client went away.
+            raise ClientDisconnected(f"the body ended after {len(data)} of {expected} bytes")
         if not data.strip():
             if optional:
                 return {}

@@ -1,10 +1,14 @@
-"""Running the sandbox: a threaded werkzeug server on loopback, from Python or the CLI.
+"""Running the sandbox: cheroot's threaded HTTP/1.1 server on loopback, from Python or the CLI.
 
 >>> with SandboxServer(seed="demo") as sandbox:          # doctest: +SKIP
 ...     requests.get(f"{sandbox.base_url}/me", headers=sandbox.headers)
 ...     sandbox.warehouse.ship(order_id)
 ...     sandbox.faults.add("server_error", endpoint="POST /v1/order", rate=0.3)
 ...     sandbox.wait_until_handled(timeout=30)     # after killing a client
+
+Connections are kept alive between requests, as a real Leanafy behind a load
+balancer keeps them, so a client pays for a TCP connection once per pooled
+connection rather than once per request.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ import threading
 import time
 from typing import Any, TextIO
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from cheroot import wsgi
+from cheroot.server import HTTPConnection
 
-from .app import SandboxApp
+from .app import CONNECTION, SandboxApp
 from .counters import Counters
 from .faults import FaultInjector
 from .instance import Sandbox
@@ -34,47 +39,72 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+#: Threads handling requests: more than the highest throughput profile's concurrency.
+HANDLER_THREADS = 40
+#: Idle keep-alive connections kept open at most (cheroot closes any beyond).
+KEEP_ALIVE_CONNECTIONS = 256
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """werkzeug's handler, logging through :mod:`logging` at debug level."""
+class TrackedConnection(HTTPConnection):
+    """cheroot's connection, telling the sandbox when it reads and handles requests.
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """One line per request, at debug level."""
-        logger.debug("%s %s -> %s", self.command, self.path, code)
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        """werkzeug's own messages: errors as warnings, the rest at debug level."""
-        level = logging.WARNING if type == "error" else logging.DEBUG
-        logger.log(level, message.rstrip(), *args)
-
-
-class SandboxHTTPServer(ThreadedWSGIServer):
-    """werkzeug's threaded server, telling the sandbox which connections it handles.
-
-    A connection counts in ``sandbox.in_flight`` from its accept, before its
-    thread reads the request, until that thread is done.
+    A connection counts as busy in ``sandbox.in_flight`` from its accept, and
+    again from the moment a worker thread takes it to read a request, until
+    that request is handled; it is idle between requests and gone once closed.
     """
 
+    def __init__(self, server: SandboxHTTPServer, sock: socket.socket, *args: Any) -> None:
+        super().__init__(server, sock, *args)
+        server.in_flight.accepted(sock, _peer(sock))
+
+    def communicate(self) -> bool:
+        """Read and answer one request; whether to keep the connection open."""
+        in_flight = self.server.in_flight
+        in_flight.reading(self.socket)
+        try:
+            return super().communicate()
+        finally:
+            in_flight.handled(self.socket)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.server.in_flight.closed(self.socket)
+
+
+class SandboxGateway(wsgi.Gateway_10):
+    """The WSGI gateway, adding the connection's socket to the environ (under
+    :data:`~.app.CONNECTION`) for the faults that drop it or hold its answer."""
+
+    def get_environ(self) -> dict[str, Any]:
+        environ = super().get_environ()
+        environ[CONNECTION] = self.req.conn.socket
+        return environ
+
+
+class SandboxHTTPServer(wsgi.Server):
+    """cheroot's WSGI server: a pool of handler threads, HTTP/1.1 keep-alive,
+    idle connections watched by one selector thread; errors go to :mod:`logging`."""
+
+    ConnectionClass = TrackedConnection
+    keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
+
     def __init__(self, host: str, port: int, sandbox: Sandbox) -> None:
-        super().__init__(host, port, SandboxApp(sandbox), QuietRequestHandler)
+        super().__init__((host, port), SandboxApp(sandbox), numthreads=HANDLER_THREADS)
+        self.gateway = SandboxGateway
         self.in_flight = sandbox.in_flight
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Count the accepted connection, then hand it to its own thread."""
-        self.in_flight.accepted(request, client_address)
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.in_flight.handled(request)
-            raise
+    def error_log(self, msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
+        """cheroot's messages, through :mod:`logging` (at most as warnings)."""
+        logger.log(min(level, logging.WARNING), msg.rstrip(), exc_info=traceback)
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        """Serve one connection on its thread; it is handled when the thread is done."""
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.in_flight.handled(request)
+
+def _peer(sock: socket.socket) -> Any:
+    try:
+        return sock.getpeername()
+    except OSError:
+        return None
 
 
 class SandboxServer:
@@ -115,13 +145,11 @@ class SandboxServer:
         """Bind and serve on a background thread; answers self."""
         self.sandbox.stopping.clear()
         server = SandboxHTTPServer(self.host, self.port, self.sandbox)
+        server.prepare()
         self._server = server
-        self.port = server.server_port
+        self.port = server.socket.getsockname()[1]
         self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"leanafy-sandbox-{self.port}",
-            daemon=True,
+            target=server.serve, name=f"leanafy-sandbox-{self.port}", daemon=True
         )
         self._thread.start()
         if self.state_path is not None:
@@ -133,8 +161,7 @@ class SandboxServer:
         """Stop serving (held answers end at once) and write the state file, if any."""
         self.sandbox.stopping.set()
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
         if self._thread is not None:
             self._thread.join()
@@ -149,10 +176,12 @@ class SandboxServer:
 
         Call it after killing a client and before reading the sandbox's records or
         running the client again: the killed client's last requests may still be
-        queued or on a handler thread, and be stored later. A request counts as
-        handled once its handler is done (a create stored or refused); an answer a
-        ``slow`` fault holds after handling is not waited for. No polling: it waits
-        on a condition the handler threads signal.
+        queued, unread on a kept-alive connection, or on a handler thread, and be
+        stored later. A request counts as handled once its handler is done (a
+        create stored or refused); an answer a ``slow`` fault holds after handling
+        is not waited for. Requests are counted, not connections: an idle
+        kept-alive connection is not waited for. No polling: it waits on a
+        condition the handler threads signal.
         """
         server = self._server
         if server is None:

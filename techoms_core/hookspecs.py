@@ -30,7 +30,10 @@ Shapes, as the runner uses them:
   The host commits a page's records and its cursor in one transaction, so each
   page's cursor must cover exactly what the page holds. Resuming from a cursor
   may repeat records of the page boundary (the host applies a repeated update as
-  a no-op) but must never skip one.
+  a no-op) but must never skip one. The runner asks for the next page while the
+  host applies the current one (on another thread, one page ahead), so work out
+  where the next page starts from the pages read, never from what the host
+  has stored meanwhile.
 * **snapshot** hooks (inventory) yield pages of a complete snapshot; the host
   replaces what it holds once the last page has arrived.
 

@@ -58,6 +58,7 @@ from techoms_core.menu import require_in_menu
 from techoms_core.models import RecordResult
 from techoms_core.options import Shape, SyncOption, UnknownOption, option_named
 from techoms_core.plugin import ChannelPlugin
+from techoms_core.read_ahead import ReadAhead
 from techoms_core.run_lock import LOCK_TTL, RunLock, lock_name
 from techoms_core.runs import RecordLine, RunProgress, RunRefused, RunSummary
 from techoms_core.send_groups import ResultGroup
@@ -300,7 +301,8 @@ class _Steps:
         key = self.option.key
         self._start(None)
         cursor = self.host.cursor(self.channel, key)
-        pages = self.plugin.receive(self.option, self.context, cursor)
+        # The next page is read while this one is applied.
+        pages = ReadAhead(self.plugin.receive(self.option, self.context, cursor))
         try:
             for page in pages:
                 if dry:

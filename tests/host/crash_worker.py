@@ -15,8 +15,9 @@ from techoms_core.store import SqliteHost
 
 
 def main(db: str, channel: str, option: str) -> None:
-    # pages of 100, so the test's 130 orders take two pages and the kill lands between them
-    contract.RECEIVE_PAGE_SIZE = 100
+    # pages of 50, so the test's 130 orders take three pages and the kill lands
+    # after the first is applied (the second is read while the first is applied)
+    contract.RECEIVE_PAGE_SIZE = 50
     with SqliteHost(db) as host:
         summary = run_option(host, Registry.discover(strict=True), channel, option)
     print(json.dumps(summary.as_json()))

@@ -139,13 +139,14 @@ def test_kill_mid_receive_then_rerun_applies_everything_once(
     db_path,
     monkeypatch,
 ):
-    numbers = [f"S-{i:03}" for i in range(130)]  # two pages of Leanafy's 100
+    numbers = [f"S-{i:03}" for i in range(130)]  # three pages of 50 (see crash_worker)
     leanafy.load_shipments([samples.shipment(n, (SKU, 1)) for n in numbers])
     registry = Registry.discover(strict=True)
     assert run_option(leanafy, registry, "lean", "send-shipments").counts["failed"] == 0
     for order in sandbox.warehouse.orders():
         sandbox.warehouse.ship(order["_id"])
-    reached = _hold_after(sandbox, monkeypatch, "request", "GET /v1/orders", 2)
+    # The third page is asked for once the first is applied (pages are read one ahead).
+    reached = _hold_after(sandbox, monkeypatch, "request", "GET /v1/orders", 3)
 
     _kill_worker_when(reached, db_path, "receive-shipments", sandbox)
     sandbox.faults.clear()

@@ -2,10 +2,13 @@
 
 Leanafy answers one row per SKU, warehouse and lot, in base units. The rows of
 the channel's warehouse are summed over lots per SKU, across every page, so
-each SKU appears once in the whole snapshot. Memory stays small for a large
-warehouse: each row is kept as three integers under one "SKU + lot" string,
-and a row read twice (it changed while the list was read, so it moved to a
-later page) replaces its earlier reading instead of counting twice.
+each SKU appears once in the whole snapshot. The pages are read concurrently
+and the read checked afterwards (:mod:`plugins.leanafy.list_snapshot`): if the
+warehouse changed meanwhile, what was read is dropped and the list read again.
+Memory stays small for a large warehouse: each row is kept as three integers
+under one "SKU + lot" string, and a row read twice (on the serial read, a row
+that changed moves to a later page) replaces its earlier reading instead of
+counting twice.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.errors import field_named_by
+from plugins.leanafy.list_snapshot import READ_AGAIN, whole_list
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.models import InventoryLevel, Page, RecordResult
 
@@ -73,9 +77,11 @@ def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[In
     """
     warehouse = channel_warehouse(context, client)
     reading = _Reading(warehouse)
-    # Rows have no _id: a row read twice at a page boundary replaces itself.
-    pages = client.pages_since(wire.Path.INVENTORY, {}, None, limit=wire.MAX_PAGE_SIZE)
-    for number, listed in enumerate(pages, start=1):
+    for read in whole_list(client, wire.Path.INVENTORY, {}, limit=wire.MAX_PAGE_SIZE):
+        if read == READ_AGAIN:
+            reading = _Reading(warehouse)
+            continue
+        number, listed = read
         if number == 1:
             reading.total = listed.total
         for row in listed.records:

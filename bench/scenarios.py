@@ -9,6 +9,7 @@ measure :mod:`bench.naive_baseline` on the same records and the same sandbox.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,10 @@ class Outcome:
     """What the measured phase did: records with a result, how many failed, the
     run's status, a note (naive: the requests it counted itself), and from the
     run's summary what its HTTP session counted: requests, retries, 429s and the
-    HTTP library's CPU seconds (``None`` for the naive loop, which has no session)."""
+    HTTP library's CPU seconds (``None`` for the naive loop, which has no session).
+    ``read_s``: seconds from the start until the first record had its result;
+    for a snapshot, which reads the whole list before its first page, the time
+    its pages took to read."""
 
     records: int
     failed: int
@@ -76,6 +80,22 @@ class Outcome:
     note: str = ""
     traffic: dict[str, int] | None = None
     transport_cpu_s: float | None = None
+    read_s: float | None = None
+
+
+class FirstResult:
+    """A run's progress callback that notes when the first record had its result."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: float | None = None
+
+    def start(self, total: int | None, description: str) -> None:
+        """The run begins (nothing to note)."""
+
+    def advance(self, count: int = 1) -> None:
+        if self.seconds is None:
+            self.seconds = time.perf_counter() - self.started
 
 
 @frozen
@@ -157,7 +177,8 @@ def through_runner(option: str) -> Callable[[Bench], Outcome]:
 
     def measure(bench: Bench) -> Outcome:
         registry = plugin_registry()
-        summary = run_option(bench.host, registry, CHANNEL, option)
+        first = FirstResult()
+        summary = run_option(bench.host, registry, CHANNEL, option, progress=first)
         counts = summary.counts
         return Outcome(
             records=sum(counts.values()),
@@ -166,6 +187,7 @@ def through_runner(option: str) -> Callable[[Bench], Outcome]:
             note=summary.message or "",
             traffic=attrs.asdict(summary.traffic) if summary.traffic else None,
             transport_cpu_s=summary.transport_cpu_seconds,
+            read_s=first.seconds,
         )
 
     return measure

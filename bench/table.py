@@ -39,6 +39,11 @@ SEND_CAP_SHARE = 90.0
 EXPORT_REQUESTS_PER_PRODUCT = 2.0
 RECEIVE_REQUESTS_PER_100 = 1.0
 INVENTORY_RSS_MIB = 50.0
+#: Wall seconds for a snapshot of 100,000 inventory rows, per profile.
+INVENTORY_WALL_S = {"default": 6.0, "high": 3.0}
+INVENTORY_ROWS = 100_000
+#: The share of the rate cap a snapshot keeps while pages remain to be read.
+READ_CAP_SHARE = 80.0
 CPU_US_PER_RECORD = 200.0
 NAIVE_RATIO = 5.0
 SENDS = ("send-shipments", "send-receipts")
@@ -163,6 +168,8 @@ def _profile_verdicts(profile: str, ours: dict[str, Result]) -> Iterable[Verdict
             rss <= INVENTORY_RSS_MIB,
             f"{rss:.1f} MiB",
         )
+    if "receive-inventory" in ours:
+        yield from _inventory_read_verdicts(profile, ours["receive-inventory"])
     for key, result in ours.items():
         cpu = our_cpu_per_record_us(result)
         if not result["naive"] and cpu is not None:
@@ -177,3 +184,24 @@ def _profile_verdicts(profile: str, ours: dict[str, Result]) -> Iterable[Verdict
         if key in ours and naive in ours and throughput(ours[naive]):
             ratio = throughput(ours[key]) / throughput(ours[naive])
             yield Verdict(profile, f"{key} >= 5x naive", ratio >= NAIVE_RATIO, f"{ratio:.1f}x")
+
+
+def _inventory_read_verdicts(profile: str, result: Result) -> Iterable[Verdict]:
+    """The snapshot's wall time (100,000 rows, default and high), and the rate
+    while pages remain: requests over the seconds until the first level was
+    staged, which is when the last page had been read."""
+    limit = INVENTORY_WALL_S.get(profile)
+    if limit is not None and result["records"] == INVENTORY_ROWS:
+        wall = result["wall_s"]
+        yield Verdict(
+            profile, f"100,000 inventory rows <= {limit:.0f} s", wall <= limit, f"{wall:.1f} s"
+        )
+    read = result.get("read_s")
+    if read:
+        share = 100 * result["requests"] / read / result["cap_rps"]
+        yield Verdict(
+            profile,
+            f"receive-inventory >= {READ_CAP_SHARE:.0f}% of cap while pages remain",
+            share >= READ_CAP_SHARE,
+            f"{share:.0f}% ({result['requests']} requests in {read:.1f} s)",
+        )

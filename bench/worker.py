@@ -81,6 +81,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         "status": outcome.status,
         "note": outcome.note,
         "wall_s": phase.wall_seconds,
+        "read_s": outcome.read_s,
         "cpu_s": phase.cpu_seconds,
         "transport_cpu_s": outcome.transport_cpu_s,
         "session": outcome.traffic,

@@ -8,10 +8,11 @@ may create a second order. :meth:`InFlight.wait_until_handled` closes that race.
 The server keeps connections alive between requests, so requests are counted,
 not connections. A connection is *busy* from the moment the server accepts it
 (before a thread has read its first request) and again from the moment a thread
-takes it up to read its next one, until that request is handled; a ``slow``
-fault that holds an answer whose request is already handled ends it early. In
-between it is *idle*, and an idle connection with bytes waiting in its socket
-holds a request nobody has read yet: that counts too.
+takes it up to read its next one, until that request is handled. A ``slow``
+fault that holds an answer whose request is already handled makes it *held*
+until the answer is sent: nothing to wait for. Between requests it is *idle*,
+and an idle connection with bytes waiting in its socket holds a request nobody
+has read yet: that counts too.
 """
 
 from __future__ import annotations
@@ -23,18 +24,25 @@ from typing import Any
 
 
 class InFlight:
-    """Open connections of the sandbox, each busy with a request or idle.
+    """Open connections of the sandbox: busy with a request, holding an answer, or idle.
 
     The server calls :meth:`accepted` as it accepts a connection,
-    :meth:`reading` when a thread takes it up for a request, :meth:`handled`
-    when that request is answered, and :meth:`closed` when it closes; the
+    :meth:`reading` when a thread takes it up for a request, :meth:`answered`
+    when that request's answer is sent, and :meth:`closed` when it closes; the
     application calls :meth:`handled` before it holds an answer on purpose.
     """
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._busy: dict[socket.socket, Any] = {}
+        self._held: dict[socket.socket, Any] = {}
         self._idle: dict[socket.socket, Any] = {}
+
+    def _move(self, connection: Any, to: dict[socket.socket, Any]) -> None:
+        for state in (self._busy, self._held, self._idle):
+            if connection in state and state is not to:
+                to[connection] = state.pop(connection)
+                self._changed.notify_all()
 
     def accepted(self, connection: socket.socket, address: Any) -> None:
         """The server accepted ``connection`` from the client at ``address``."""
@@ -45,22 +53,24 @@ class InFlight:
     def reading(self, connection: socket.socket) -> None:
         """A thread took ``connection`` up to read and answer its next request."""
         with self._changed:
-            if connection in self._idle:
-                self._busy[connection] = self._idle.pop(connection)
-                self._changed.notify_all()
+            self._move(connection, self._busy)
 
     def handled(self, connection: socket.socket | None) -> None:
-        """``connection``'s request is handled (repeats and unknown ones are ignored)."""
+        """``connection``'s request is handled; only its answer is still held."""
         with self._changed:
             if connection in self._busy:
-                self._idle[connection] = self._busy.pop(connection)
-                self._changed.notify_all()
+                self._move(connection, self._held)
+
+    def answered(self, connection: socket.socket) -> None:
+        """``connection``'s answer is sent: it waits for its next request."""
+        with self._changed:
+            self._move(connection, self._idle)
 
     def closed(self, connection: socket.socket) -> None:
         """``connection`` is closed."""
         with self._changed:
-            self._busy.pop(connection, None)
-            self._idle.pop(connection, None)
+            for state in (self._busy, self._held, self._idle):
+                state.pop(connection, None)
             self._changed.notify_all()
 
     def count(self) -> int:
@@ -73,7 +83,9 @@ class InFlight:
         False if ``timeout`` seconds pass first."""
         with self._changed:
             return self._changed.wait_for(
-                lambda: address in self._busy.values() or address in self._idle.values(),
+                lambda: any(
+                    address in state.values() for state in (self._busy, self._held, self._idle)
+                ),
                 timeout=timeout,
             )
 

@@ -50,7 +50,8 @@ class TrackedConnection(HTTPConnection):
 
     A connection counts as busy in ``sandbox.in_flight`` from its accept, and
     again from the moment a worker thread takes it to read a request, until
-    that request is handled; it is idle between requests and gone once closed.
+    that request is answered (or handled, when a fault holds its answer); it
+    is idle between requests and gone once closed.
     """
 
     def __init__(self, server: SandboxHTTPServer, sock: socket.socket, *args: Any) -> None:
@@ -64,7 +65,7 @@ class TrackedConnection(HTTPConnection):
         try:
             return super().communicate()
         finally:
-            in_flight.handled(self.socket)
+            in_flight.answered(self.socket)
 
     def close(self) -> None:
         try:

@@ -51,8 +51,14 @@ def test_a_sync_runs_in_the_background_with_a_progress_bar_and_its_run_page(
         "missing required field(s) for this channel: description"
     )
     shot("run")
+    page.goto(f"/channels/{channel}")
+    page.click("#health-check")
+    expect(page.locator("#health-report")).to_contain_text("healthy")
     page.click("text=Fulfillment Channels")
-    expect(page.locator("#channels")).to_contain_text("Export Products to Channel: completed")
+    row = page.locator("#channels tr", has_text=channel)
+    expect(row).to_contain_text("Export Products to Channel: completed")
+    expect(row).to_contain_text("healthy")
+    shot("channels")
 
 
 def test_a_sync_the_runner_refuses_says_why(page, console, channel):

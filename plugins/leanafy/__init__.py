@@ -24,7 +24,7 @@ client -> wire, and back):
 * :mod:`~plugins.leanafy.contract`: every path, header, field name, status
   value and error code; the one place to correct when a real Leanafy instance
   disagrees with the modelled contract.
-* :mod:`~plugins.leanafy.mapper` (the declarative engine) and
+* :mod:`techoms_core.mapper` (the framework's declarative engine) and
   :mod:`~plugins.leanafy.mapping` (the tables): techOMS records <-> payloads.
 * :mod:`~plugins.leanafy.quantities`: line quantities and costs in base units.
 * :mod:`~plugins.leanafy.references`: reference mappings onto order/ARN properties.

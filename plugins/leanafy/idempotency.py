@@ -21,7 +21,6 @@ from attrs import frozen
 
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient, Record, too_long_to_look_up
-from plugins.leanafy.mapper import Mapper
 from techoms_core.http.exceptions import (
     ChannelHTTPError,
     ClientError,
@@ -29,6 +28,7 @@ from techoms_core.http.exceptions import (
     ValidationFailed,
 )
 from techoms_core.idempotent import Draft, IdempotentSender, stops_the_run
+from techoms_core.mapper import Mapper
 from techoms_core.models import RecordResult
 
 __all__ = ["Draft", "Kind", "Sender", "failure_result", "is_fatal_for_run"]

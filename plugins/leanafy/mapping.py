@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from plugins.leanafy import contract as wire
-from plugins.leanafy.mapper import Child, Computed, Derived, Field, MapOptions, Mapper
 from plugins.leanafy.quantities import base_quantity, base_unit_cost, shipped_base_quantity
+from techoms_core.mapper import Child, Computed, Derived, Field, MapOptions, Mapper
 from techoms_core.models import (
     Dimensions,
     Package,

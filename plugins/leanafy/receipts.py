@@ -18,11 +18,11 @@ from plugins.leanafy.cursor import Cursor
 from plugins.leanafy.documents import send_documents
 from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind
-from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ARN, RECEIPT_UPDATE
 from plugins.leanafy.products import unknown_line_sku, unsendable
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
+from techoms_core.mapper import MapOptions
 from techoms_core.models import Page, Receipt, ReceiptUpdate, RecordResult, ReferenceLevel
 
 if TYPE_CHECKING:

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ARN, ITEM, ORDER, RECEIPT_UPDATE, SHIPMENT_UPDATE
 from plugins.leanafy.quantities import base_quantity, shipped_base_quantity
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.shipments import InboundCarriers
+from techoms_core.mapper import MapOptions
 from techoms_core.mappings import (
     CarrierMap,
     CarrierRow,

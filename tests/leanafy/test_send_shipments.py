@@ -7,10 +7,10 @@ import pytest
 
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.idempotency import Draft, Sender
-from plugins.leanafy.mapper import MapOptions
 from plugins.leanafy.mapping import ORDER
 from plugins.leanafy.shipments import ORDERS
 from techoms_core.http.exceptions import InvalidCredentials
+from techoms_core.mapper import MapOptions
 from techoms_core.mappings import (
     CarrierMap,
     CarrierRow,

@@ -1,7 +1,7 @@
-"""A small declarative mapper: techOMS records <-> Leanafy payloads, as tables.
+"""A small declarative mapper: techOMS records <-> WMS payloads, as tables.
 
 A :class:`Mapper` is a table of rows, each tying an attribute of a techOMS
-record to a key of a Leanafy payload (the OCA connector's mapper is the model):
+record to a key of a WMS payload (the OCA connector's mapper is the model):
 
 * :class:`Field`: ``record.attr`` <-> ``payload[key]``, with an optional
   conversion each way, and ``pii=True`` for values Suppress PII withholds.
@@ -13,7 +13,7 @@ record to a key of a Leanafy payload (the OCA connector's mapper is the model):
   (rows are read in table order), for what follows from another row's result.
 
 The same table answers the reverse question for error reports:
-:meth:`Mapper.record_path` turns Leanafy's field path ``items[0].total_qty``
+:meth:`Mapper.record_path` turns the WMS's field path ``items[0].total_qty``
 into ours, ``lines[0].quantity``.
 """
 
@@ -33,7 +33,7 @@ class MapOptions:
     """What a mapping needs beyond the record: the channel's settings and mappings.
 
     :ivar suppress_pii: withhold the rows marked ``pii``.
-    :ivar warehouse_id: the Leanafy warehouse the channel serves, if configured.
+    :ivar warehouse_id: the WMS warehouse the channel serves, if configured.
     :ivar carrier: the outbound carrier translation of the record being sent.
     :ivar carriers: the channel's carrier mappings, for inbound packages.
     :ivar base_units: base unit per SKU key (trimmed, case-folded), for outbound lines.
@@ -126,7 +126,7 @@ _SEGMENT = re.compile(r"^(?P<name>[^.\[]+)(?P<index>\[\d+\])?(?:\.(?P<rest>.+))?
 
 
 class Mapper:
-    """A table of rows mapping one kind of techOMS record to one Leanafy object.
+    """A table of rows mapping one kind of techOMS record to one WMS object.
 
     ``model`` is the techOMS class :meth:`build` constructs from a payload.
     """
@@ -141,7 +141,7 @@ class Mapper:
         )
 
     def to_wire(self, record: Any, options: MapOptions = NO_OPTIONS) -> dict[str, Any]:
-        """The Leanafy payload for ``record``.
+        """The WMS payload for ``record``.
 
         A value that cannot go on the wire (a weight of Infinity) raises
         ``ValueError`` naming its path in the record (``weight.value: ...``).
@@ -191,7 +191,7 @@ class Mapper:
         return self.model(**self.from_wire(payload, options))
 
     def record_path(self, wire_path: str) -> str | None:
-        """Our field path for Leanafy's ``wire_path`` (``items[0].sku`` -> ``lines[0].sku``).
+        """Our field path for the WMS's ``wire_path`` (``items[0].sku`` -> ``lines[0].sku``).
 
         ``None`` when no row maps the path.
         """

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from techoms_core.cli.help_text import polish_help
 from techoms_core.cli.output import Output
 from techoms_core.context import ChannelConfig
 from techoms_core.host import HostError
@@ -207,7 +208,15 @@ class TechomsGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         own = super().get_command(ctx, cmd_name)
-        return own if own is not None else _plugin_commands(ctx).get_command(ctx, cmd_name)
+        command = own if own is not None else _plugin_commands(ctx).get_command(ctx, cmd_name)
+        if command is not None:
+            polish_help(command)  # the plugins' commands too
+        return command
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        # Every command is in the tree by now, plugins' own included.
+        polish_help(self)
+        return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         as_json = _wants_json(ctx)

@@ -226,6 +226,15 @@ def channel_show(state: CliState, name: str, as_json: bool) -> None:
     out.print("Sync menu: " + (", ".join(option.key for option in menu) or "(empty)"))
 
 
+def _as_stored(schema: Any, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Field values as stored (``env:VAR`` references as written), else defaults."""
+    values = {}
+    for field in schema.fields:
+        given = stored.get(field.key, field.default)
+        values[field.key] = None if isinstance(given, Secret) else given
+    return values
+
+
 def settings_rows(
     state: CliState, plugin: ChannelPlugin, stored: Mapping[str, Any]
 ) -> tuple[list[dict[str, Any]], tuple[SettingsProblem, ...]]:
@@ -238,7 +247,9 @@ def settings_rows(
         ).masked()
         problems: tuple[SettingsProblem, ...] = ()
     except SettingsError as error:
-        values, problems = {}, error.problems
+        # One bad field (an unset env:VAR) must not hide the others: show them
+        # as stored, or their defaults; secrets stay masked below.
+        values, problems = _as_stored(schema, stored), error.problems
     rows = []
     for field in schema.fields:
         given = stored.get(field.key)
@@ -293,7 +304,7 @@ def channel_set(
         changes_to_config["warehouse"] = warehouse.strip() or None
     state.host.update_channel(name, settings=settings.raw_for_storage(), **changes_to_config)
     changed = sorted(changes) + (["warehouse"] if warehouse is not None else [])
-    changed += ["enabled"] if enabled is not None else []
+    changed += [] if enabled is None else ["enabled" if enabled else "disabled"]
     state.out.out.print(f"Channel {name} saved ({', '.join(changed) or 'nothing changed'}).")
 
 

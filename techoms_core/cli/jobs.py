@@ -15,7 +15,7 @@ from rich.text import Text
 from techoms_core import jobs as schedule
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
-from techoms_core.cli.sync import stop_on_signals
+from techoms_core.cli.sync import known_option, stop_on_signals
 from techoms_core.host import JobPeriod
 
 PERIODS = [period.value for period in JobPeriod]
@@ -35,7 +35,7 @@ def jobs_group() -> None:
 
 @jobs_group.command("set")
 @click.argument("name")
-@click.argument("option")
+@click.argument("option", callback=known_option)
 @click.argument("period", type=click.Choice(PERIODS, case_sensitive=False))
 @pass_state
 def jobs_set(state: CliState, name: str, option: str, period: str) -> None:

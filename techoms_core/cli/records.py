@@ -155,6 +155,10 @@ def show(
     """
     which = _row_filter(kind, warehouse, limit, as_json, filters)
     host = state.host
+    if warehouse is not None and warehouse not in (known := host.warehouses()):
+        raise CommandFailed(
+            f"no warehouse {warehouse!r} in techOMS (known: {', '.join(known) or 'none'})"
+        )
     rows = {
         "products": host.product_rows,
         "shipments": host.shipment_rows,

@@ -25,6 +25,7 @@ from techoms_core.cli.tables import fitted
 from techoms_core.http.abort import abort_all
 from techoms_core.message_groups import MessageGroup, group_messages
 from techoms_core.models import Status
+from techoms_core.options import UnknownOption, option_named
 from techoms_core.runner import RunRefused, RunSummary, run_option
 
 STATUS_STYLE = {"ok": "green", "skipped": "cyan", "warning": "yellow", "failed": "red"}
@@ -105,9 +106,17 @@ def run_with_progress(
             bar.stop()
 
 
+def known_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An unknown sync option is a usage error (exit 2), named with the choices."""
+    try:
+        return option_named(value).key
+    except UnknownOption as unknown:
+        raise click.BadParameter(str(unknown), ctx=ctx, param=param) from None
+
+
 @click.command("sync")
 @click.argument("name")
-@click.argument("option")
+@click.argument("option", callback=known_option)
 @click.option("--dry-run", is_flag=True, help="Show what would be sent or applied; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--all", "list_all", is_flag=True, help="List every record, ok ones included.")
@@ -115,12 +124,13 @@ def run_with_progress(
 def sync(
     state: CliState, name: str, option: str, dry_run: bool, as_json: bool, list_all: bool
 ) -> None:
-    """Run sync OPTION of channel NAME now, e.g. ``techoms sync east send-shipments``.
+    """Run sync OPTION of channel NAME now.
 
-    OPTION is one of the channel's Sync menu (``techoms menu NAME``). Every
-    record ends ok, skipped, warning or failed, with the reason; one bad
-    record never stops the others. A progress bar runs on stderr, then a
-    summary by status. Ctrl-C or SIGTERM finishes the current batch and stops.
+    For example: techoms sync east send-shipments. OPTION is one of the
+    channel's Sync menu (techoms menu NAME). Every record ends ok, skipped,
+    warning or failed, with the reason; one bad record never stops the
+    others. A progress bar runs on stderr, then a summary by status. Ctrl-C or
+    SIGTERM finishes the current batch and stops.
 
     Exit status 1 when the run could not start or stopped early, or when any
     record failed.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +26,8 @@ from techoms_core.store.sealing import (
 from techoms_core.store.secret_key import SecretKeys
 
 _UNSET: Any = object()
+#: What a channel name may hold: it appears in commands, URLs and lock names.
+CHANNEL_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class ChannelStore(Database):
@@ -75,8 +78,12 @@ class ChannelStore(Database):
         is stored encrypted. Raises :class:`~techoms_core.host.ChannelExists`.
         """
         name = config.name.strip()
-        if not name:
-            raise StoreError("channel name: required")
+        if not CHANNEL_NAME.fullmatch(name):
+            raise StoreError(
+                f"channel name: {name!r} may hold only letters, digits, - and _"
+                if name
+                else "channel name: required"
+            )
         with self._write() as connection:
             if _channel_row(connection, name) is not None:
                 raise ChannelExists(name)

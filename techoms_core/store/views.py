@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 import attrs
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union
 
 from techoms_core.models.sku import sku_key
 from techoms_core.store import codec, schema
@@ -165,6 +165,14 @@ class RecordViews(Database):
                 }
             )
         return views
+
+    def warehouses(self) -> list[str]:
+        """Every techOMS warehouse the store knows of: served by a channel,
+        holding inventory, or named by a shipment or receipt; sorted."""
+        tables = (schema.channels, schema.inventory, schema.shipments, schema.receipts)
+        query = union(*(select(t.c.warehouse).where(t.c.warehouse.is_not(None)) for t in tables))
+        with self._read() as connection:
+            return sorted(connection.execute(query).scalars())
 
     def inventory_rows(
         self, warehouse: str | None = None, which: RowFilter = EVERYTHING

@@ -58,7 +58,7 @@ def test_options_outside_the_menu_are_clear_errors(cli, channel):
     assert "Cancel Shipments in Channel is not supported by Leanafy" in result.stderr
     result = cli("sync", channel, "import-products", status=1)
     assert "is not offered for channel 'east'" in result.stderr
-    result = cli("sync", channel, "bogus", status=1)
+    result = cli("sync", channel, "bogus", status=2)
     assert "unknown sync option 'bogus'" in result.stderr
     result = cli("sync", "west", "send-shipments", status=1)
     assert "no channel named 'west'" in result.stderr

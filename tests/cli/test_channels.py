@@ -42,7 +42,7 @@ def test_add_list_show_set_delete(cli, sandbox):
     assert shown["problems"] == []
 
     result = cli("channel", "set", "east", "throughput=low", "--disable")
-    assert "Channel east saved (throughput, enabled)" in result.stdout
+    assert "Channel east saved (throughput, disabled)" in result.stdout
     shown = cli.json("channel", "show", "east")
     assert (shown["settings"]["throughput"], shown["enabled"]) == ("low", False)
 

@@ -195,6 +195,9 @@ DEFAULT_RULES: tuple[ErrorRule, ...] = (
     ErrorRule(ReadTimeout, RETRY, NoResponse, "No answer from {service} in {read_s} s.", UNKNOWN),
     ErrorRule(ChunkedEncodingError, RETRY, NoResponse, "{service}'s answer was cut off.", UNKNOWN),
     ErrorRule(JSONDecodeError, RETRY, MalformedResponse, "{service} sent no JSON.", UNKNOWN),
+    ErrorRule(
+        RecursionError, FAIL, MalformedResponse, "{service} sent JSON nested too deep.", UNKNOWN
+    ),
     ErrorRule(ConnectionDropped, RETRY, NoResponse, "Connection lost: {reason}.", UNKNOWN),
 )
 

@@ -90,10 +90,9 @@ class Redactor:
         text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
         try:
             document = json.loads(text)
-        except ValueError:
-            redacted = self.text(text)
-        else:
             redacted = self._mask_secrets(json.dumps(self._document(document), ensure_ascii=False))
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to walk
+            redacted = self.text(text)
         if limit is not None and len(redacted) > limit:
             return redacted[:limit] + "..."
         return redacted

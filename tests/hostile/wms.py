@@ -325,3 +325,32 @@ def redirect(location: str, status: int = 307) -> Behaviour:
 
 def gzip_json(body: Any) -> bytes:
     return gzip.compress(json.dumps(body).encode())
+
+
+def every_value(change: Callable[[Any], Any]) -> Behaviour:
+    """The upstream's answer with every scalar inside its payload passed
+    through ``change`` (keys and the envelope stay)."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return change(value)
+
+    def behaviour(exchange: Exchange) -> None:
+        status, headers, body = exchange.forward()
+        if isinstance(body, dict) and "payload" in body:
+            body["payload"] = walk(body["payload"])
+        exchange.send_json(status, body, headers)
+
+    return behaviour
+
+
+def raw(status: int, body: bytes, content_type: str = "application/json") -> Behaviour:
+    """The same bytes for every request."""
+
+    def behaviour(exchange: Exchange) -> None:
+        exchange.send(status, body, {"Content-Type": content_type})
+
+    return behaviour

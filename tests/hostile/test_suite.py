@@ -18,15 +18,16 @@ from plugins.registry import Registry
 from techoms_core.runner import run_option
 from techoms_core.store import SqliteHost
 from techoms_core.testing import find_secrets
-from tests.hostile.drive import CHANNEL, SESSION
-from tests.hostile.harness import drive, environ, held, prepare
+from tests.hostile.drive import CHANNEL
+from tests.hostile.harness import HONEST, drive, environ, held, prepare
 from tests.hostile.modes import MODES
 
 #: A message that is a raw Python exception ("TypeError: ..."), not a named error.
 RAW_ERROR = re.compile(r"^(unexpected )?[A-Z]\w*(Error|Exception)\b")
 MAX_RSS_GROWTH_MIB = 100
-#: Every option of a mode together; the slowest spend their short deadline twice.
-MAX_SECONDS = 60
+#: Every option of a mode together; the slowest spend their short deadline
+#: twice, and a busy machine stretches everything.
+MAX_SECONDS = 120
 
 
 @pytest.mark.parametrize("mode", MODES, ids=[mode.name for mode in MODES])
@@ -63,7 +64,7 @@ def _everything_is_sent_once_honest_again(db, sandbox) -> None:
         host.set_master_product_source("techoms")
         for option in ("export-products", "send-shipments", "send-receipts"):
             summary = run_option(
-                host, registry, CHANNEL, option, environ=environ(sandbox), session_options=SESSION
+                host, registry, CHANNEL, option, environ=environ(sandbox), session_options=HONEST
             )
             assert summary.counts["failed"] == 0, summary.records
         assert {r["status"] for r in host.shipment_rows()} <= {"sent", "shipped"}

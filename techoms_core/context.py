@@ -74,6 +74,9 @@ class ChannelContext:
     warehouse: str | None = None
     workers: WorkerPool = field(init=False, repr=False, eq=False)
     memo: dict[str, Any] = field(factory=dict, init=False, repr=False, eq=False)
+    read_progress: Callable[[int, int | None], None] | None = field(
+        default=None, init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         self.workers = WorkerPool(self.throughput.max_concurrency, self.channel)
@@ -94,6 +97,17 @@ class ChannelContext:
         :meth:`~techoms_core.workers.WorkerPool.concurrently`).
         """
         return self.workers.concurrently(work, items)
+
+    def report_read(self, count: int, total: int | None = None) -> None:
+        """How far a read has come: ``count`` more rows read from the WMS, of
+        ``total`` in all when the WMS says.
+
+        For a snapshot hook, which reads the whole list before its first page:
+        the run's progress shows these rows (their rate, and the time left once
+        there is a total) instead of waiting at zero. Does nothing outside a run.
+        """
+        if self.read_progress is not None:
+            self.read_progress(count, total)
 
     def close(self) -> None:
         """Stop the worker threads (after their work), then close the session."""

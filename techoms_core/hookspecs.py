@@ -35,7 +35,9 @@ Shapes, as the runner uses them:
   where the next page starts from the pages read, never from what the host
   has stored meanwhile.
 * **snapshot** hooks (inventory) yield pages of a complete snapshot; the host
-  replaces what it holds once the last page has arrived.
+  replaces what it holds once the last page has arrived. One that reads the
+  whole list before its first page calls ``context.report_read(rows, total)``
+  as it reads, so the run's progress moves meanwhile.
 
 A hook raises only for failures of the whole call (invalid credentials, the WMS
 unreachable past the retry budget): the run stops, what was committed stays,

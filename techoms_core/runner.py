@@ -217,6 +217,9 @@ class _Steps:
         self.stop: threading.Event = stop
         self.lock: RunLock | None = None
         self.channel = summary.channel
+        # A snapshot whose plugin reports the rows it reads shows those as progress.
+        self.progress_by_rows = False
+        self.rows_total: int | None = None
 
     def run(self) -> RunStatus:
         shape = self.option.shape
@@ -323,6 +326,7 @@ class _Steps:
         self._start(None)
         if not dry:
             self.host.begin_snapshot(run_id, self.channel, key)
+        self.context.read_progress = self._read_progress
         pages = self.plugin.receive(self.option, self.context)
         try:
             for page in pages:
@@ -341,6 +345,17 @@ class _Steps:
             self.host.commit_snapshot(run_id, self.channel, key)
         return RunStatus.COMPLETED
 
+    def _read_progress(self, count: int, total: int | None) -> None:
+        """The rows a snapshot's plugin reports reading: from then on they, not
+        the levels staged, are the run's progress."""
+        self.progress_by_rows = True
+        if self.progress is None:
+            return
+        if total is not None and total != self.rows_total:
+            self.rows_total = total
+            self.progress.start(total, f"{self.option.label}: {self.channel}")
+        self.progress.advance(count)
+
     def _stage(self, channel: str, option: str, page) -> list[RecordResult]:
         return self.host.stage_snapshot_page(self.summary.run_id, channel, option, page)
 
@@ -350,7 +365,7 @@ class _Steps:
             self._count(result)
         ok = len(page.records) - (len(noted) - len(page.problems))
         self.summary.counts["ok"] += ok
-        if self.progress is not None and ok:
+        if self.progress is not None and ok and not self.progress_by_rows:
             self.progress.advance(ok)
 
     # -- shared --------------------------------------------------------------------
@@ -364,7 +379,7 @@ class _Steps:
         self._advance()
 
     def _advance(self) -> None:
-        if self.progress is not None:
+        if self.progress is not None and not self.progress_by_rows:
             self.progress.advance(1)
 
     def _heartbeat(self) -> None:

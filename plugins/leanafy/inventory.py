@@ -86,6 +86,7 @@ def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[In
             reading.total = listed.total
         for row in listed.records:
             reading.add(row, number)
+        context.report_read(len(listed.records), listed.total)
     if not reading.rows and not reading.failed:
         reading.confirm_empty()
     yield from _pages(_summed(reading.rows, reading.failed), list(reading.failed.values()))

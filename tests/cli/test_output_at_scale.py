@@ -12,7 +12,9 @@ import re
 import pytest
 from rich.progress import Progress
 
+from techoms_core.cli import CliState
 from techoms_core.cli.progress import EtaColumn, RateColumn
+from techoms_core.runner import run_option
 from tests.cli.conftest import DATA
 
 UNKNOWN = 1_200
@@ -154,3 +156,36 @@ def test_the_progress_bar_shows_the_rate_and_the_time_left_when_the_total_is_kno
     assert eta.render(sending).plain == "ETA 0:00:08"
     assert rate.render(receiving).plain == "10/s"
     assert eta.render(receiving).plain == ""
+
+
+class Recorded:
+    """A run's progress as the runner reports it: totals given, records advanced."""
+
+    def __init__(self) -> None:
+        self.totals: list[int | None] = []
+        self.done = 0
+
+    def start(self, total: int | None, description: str) -> None:
+        self.totals.append(total)
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+
+
+def test_a_snapshot_shows_the_rows_it_reads_against_the_warehouses_total(cli, unknown_stock):
+    recorded = Recorded()
+    state = CliState(cli.db, registry=cli.registry, environ=cli.environ)
+    try:
+        summary = run_option(
+            state.host,
+            state.registry,
+            unknown_stock,
+            "receive-inventory",
+            progress=recorded,
+            environ=cli.environ,
+        )
+    finally:
+        state.close()
+    assert summary.counts["warning"] == UNKNOWN
+    assert recorded.totals == [None, UNKNOWN]  # unknown at the start, then Leanafy's total
+    assert recorded.done == UNKNOWN  # every row read, once

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import DatabaseError
 
 from techoms_core.cli.help_text import polish_help
 from techoms_core.cli.output import Output
@@ -30,7 +31,7 @@ from techoms_core.registry import Registry, UnknownPlugin
 from techoms_core.secrets import Secret
 from techoms_core.settings import SettingsError
 from techoms_core.settings.validation import ENV_PREFIX
-from techoms_core.store import SqliteHost, default_db_path, open_host
+from techoms_core.store import DB_ENV_VAR, SqliteHost, default_db_path, open_host
 from techoms_core.store.sealing import is_plaintext_secret
 from techoms_core.store.secret_key import SecretKeyError
 
@@ -121,7 +122,7 @@ class CliState:
     @property
     def host(self) -> SqliteHost:
         if self._host is None:
-            self._host = open_host(self.db)
+            self._host = _open_database(self.db)
             self._owns_host = True
         if not self._secrets_known:
             self._secrets_known = True
@@ -186,6 +187,25 @@ class CliState:
 
 
 pass_state = click.make_pass_decorator(CliState)
+
+
+def _open_database(db: Path | None) -> SqliteHost:
+    """The host on ``db`` (``--db`` / ``TECHOMS_DB``), else the default file.
+
+    A database named by the user is created only in a directory that exists
+    (a mistyped path creates nothing; the default directory is made), and a
+    file that is not a techOMS database is named."""
+    path = Path(db).expanduser() if db is not None else default_db_path()
+    if db is not None and not path.exists() and not path.parent.is_dir():
+        raise CommandFailed(
+            f"no techOMS database at {path}, and no directory {path.parent} to create "
+            f"one in (check --db or {DB_ENV_VAR})"
+        )
+    try:
+        return open_host(path)
+    except DatabaseError as error:
+        reason = getattr(error, "orig", None) or error
+        raise CommandFailed(f"{path} is not a usable techOMS database: {reason}") from None
 
 
 class TechomsGroup(click.Group):

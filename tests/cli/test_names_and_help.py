@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from techoms_core.cli import CliState, main
-from tests.cli.conftest import CHANNEL, WAREHOUSE, channel_settings
+from tests.cli.conftest import CHANNEL, DATA, WAREHOUSE, channel_settings
 
 
 def _all_help_pages(registry, tmp_path) -> dict[str, str]:
@@ -80,3 +80,22 @@ def test_an_unset_env_secret_hides_no_other_setting(cli, sandbox):
     assert any("TEST_LEANAFY_SECRET" in problem for problem in shown["problems"])
     health = cli.json("health", CHANNEL, status=1)
     assert health["ok"] is False and "TEST_LEANAFY_SECRET" in health["message"]
+
+
+def test_a_mistyped_db_creates_nothing(cli, tmp_path):
+    missing = tmp_path / "no" / "such" / "dir" / "x.db"
+    cli.db = missing
+    result = cli("channel", "list", status=1)
+    assert f"no techOMS database at {missing}, and no directory" in result.stderr
+    cli("load", "products", str(DATA / "products.json"), status=1)
+    assert not (tmp_path / "no").exists()
+    document = cli.json("show", "products", status=1)
+    assert document["ok"] is False and "no techOMS database" in document["message"]
+
+
+def test_a_file_that_is_not_a_database_is_named(cli, tmp_path):
+    cli.db = tmp_path / "notes.txt"
+    cli.db.write_text("these are my notes, not a database; " * 40)
+    result = cli("channel", "list", status=1)
+    assert f"{cli.db} is not a usable techOMS database: file is not a database" in result.stderr
+    assert "Traceback" not in result.stderr and "DatabaseError" not in result.stderr

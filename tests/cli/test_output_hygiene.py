@@ -16,6 +16,7 @@ TOKEN = 'tok"0123\\4567 89+ab/cdef'
 
 
 def _runner(tmp_path, columns: int = 200):
+    tmp_path.mkdir(exist_ok=True)  # a database is created only in a directory that exists
     registry = Registry()
     registry.register(_plugin_that_leaks(), "leaky")
 

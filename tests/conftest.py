@@ -1,4 +1,5 @@
-"""What every test shares: a key file of its own for the secrets the store encrypts."""
+"""What every test shares: a key file of its own for the secrets the store
+encrypts, and the two databases of the store suite (``tests/stores.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import os
 import pytest
 
 from techoms_core.store.secret_key import KEY_ENV_VAR, KEY_FILE_ENV_VAR
+from tests.stores import (  # noqa: F401
+    db_kind,
+    db_target,
+    other_db_target,
+    pg_cluster,
+    pg_url,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")

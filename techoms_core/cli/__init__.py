@@ -24,7 +24,7 @@ from techoms_core.cli import (
     secret_key,
     sync,
 )
-from techoms_core.cli.app import CliState, TechomsGroup
+from techoms_core.cli.app import CliState, DatabaseTarget, TechomsGroup
 from techoms_core.cli.new_plugin import new_plugin
 from techoms_core.store import DB_ENV_VAR
 
@@ -32,14 +32,15 @@ from techoms_core.store import DB_ENV_VAR
 @click.group(cls=TechomsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=DatabaseTarget(),
     envvar=DB_ENV_VAR,
     show_envvar=True,
-    help="The techOMS database (SQLite). Default: techoms.db in your user data directory.",
+    help="The techOMS database: a SQLite file, or a postgresql+psycopg://user@host/dbname "
+    "URL. Default: techoms.db in your user data directory.",
 )
 @click.version_option(package_name="techoms-channels")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None) -> None:
+def main(ctx: click.Context, db: str | Path | None) -> None:
     """techOMS fulfillment channels: the reference host.
 
     techOMS keeps products, shipments and receipts; a channel connects it to a

@@ -1,7 +1,7 @@
 """The CLI's shared state and its one place for turning errors into exit codes.
 
 Every command receives a :class:`CliState` (``@pass_state``): the output with
-secret masking, the host (the SQLite store, opened on first use) and the
+secret masking, the host (the store, opened on first use) and the
 plugin registry (discovered on first use). Tests and embedders may hand in
 their own registry or host through ``CliRunner.invoke(main, obj=CliState(...))``.
 """
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from techoms_core.cli.help_text import polish_help
@@ -31,7 +32,8 @@ from techoms_core.registry import Registry, UnknownPlugin
 from techoms_core.secrets import Secret
 from techoms_core.settings import SettingsError
 from techoms_core.settings.validation import ENV_PREFIX
-from techoms_core.store import DB_ENV_VAR, SqliteHost, default_db_path, open_host
+from techoms_core.store import DB_ENV_VAR, StoreHost, default_db_path, default_db_target, open_host
+from techoms_core.store.engine import is_url
 from techoms_core.store.sealing import is_plaintext_secret
 from techoms_core.store.secret_key import SecretKeyError
 
@@ -56,6 +58,18 @@ EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
 MAX_LISTED_PROBLEMS = 20
 
 
+class DatabaseTarget(click.ParamType):
+    """``--db``: a database URL (``postgresql+psycopg://...``) stays text; anything
+    else is a SQLite file path."""
+
+    name = "FILE|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, Path) or is_url(str(value)):
+            return value
+        return Path(value)
+
+
 class CommandFailed(click.ClickException):
     """A command that ran but did not succeed: its message is already worded
     for the user, ``problems`` (if any) are listed below it, and the exit
@@ -71,8 +85,8 @@ class CommandFailed(click.ClickException):
 class CliState:
     """What every command works with.
 
-    :param db: the database path (``--db`` / ``TECHOMS_DB``); ``None`` for the
-        default in the user's data directory.
+    :param db: the database, a SQLite path or a PostgreSQL URL (``--db`` /
+        ``TECHOMS_DB``); ``None`` for the default in the user's data directory.
     :param registry: the plugins; discovered from entry points when ``None``.
     :param host: an open host to use instead of opening ``db``.
     :param environ: where ``env:VAR`` settings are read (``os.environ``).
@@ -80,10 +94,10 @@ class CliState:
 
     def __init__(
         self,
-        db: Path | None = None,
+        db: str | Path | None = None,
         *,
         registry: Registry | None = None,
-        host: SqliteHost | None = None,
+        host: StoreHost | None = None,
         environ: Mapping[str, str] | None = None,
         output: Output | None = None,
     ) -> None:
@@ -120,7 +134,7 @@ class CliState:
         return self._plugin_commands
 
     @property
-    def host(self) -> SqliteHost:
+    def host(self) -> StoreHost:
         if self._host is None:
             self._host = _open_database(self.db)
             self._owns_host = True
@@ -154,8 +168,8 @@ class CliState:
         that holds one). Never fails: an error is already being reported."""
         if self._secrets_known:
             return
-        path = self.db or default_db_path()
-        if self._host is not None or Path(path).expanduser().exists():
+        target = self.db or default_db_target()
+        if self._host is not None or is_url(str(target)) or Path(target).expanduser().exists():
             with contextlib.suppress(Exception):
                 self.host  # noqa: B018 (opening it registers the secrets)
 
@@ -189,12 +203,21 @@ class CliState:
 pass_state = click.make_pass_decorator(CliState)
 
 
-def _open_database(db: Path | None) -> SqliteHost:
+def _open_database(db: str | Path | None) -> StoreHost:
     """The host on ``db`` (``--db`` / ``TECHOMS_DB``), else the default file.
 
     A database named by the user is created only in a directory that exists
     (a mistyped path creates nothing; the default directory is made), and a
-    file that is not a techOMS database is named."""
+    file that is not a techOMS database is named. A PostgreSQL URL is opened
+    as given; one that cannot be reached is named without its password."""
+    target = db if db is not None else default_db_target()
+    if is_url(str(target)):
+        try:
+            return open_host(str(target))
+        except DatabaseError as error:
+            shown = make_url(str(target)).render_as_string(hide_password=True)
+            reason = getattr(error, "orig", None) or error
+            raise CommandFailed(f"{shown} is not a usable techOMS database: {reason}") from None
     path = Path(db).expanduser() if db is not None else default_db_path()
     if db is not None and not path.exists() and not path.parent.is_dir():
         raise CommandFailed(

@@ -1,4 +1,4 @@
-"""What every part of the SQLite host shares: the engine, transactions, the clock,
+"""What every part of the store host shares: the engine, transactions, the clock,
 and reading rows for many keys."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from techoms_core.host import UnknownChannel
 from techoms_core.store import schema
+from techoms_core.store.engine import READ_ONLY
 from techoms_core.store.problems import DatabaseBusy
 
 Clock = Callable[[], dt.datetime]
@@ -32,9 +33,10 @@ def rows_for_keys(
 
 
 def is_busy(error: OperationalError) -> bool:
-    """Whether SQLite gave up waiting for another connection's lock."""
+    """Whether the database gave up waiting for another connection's lock
+    (SQLite's busy timeout, PostgreSQL's ``lock_timeout``)."""
     text = str(error.orig).lower()
-    return "database is locked" in text or "database is busy" in text
+    return any(busy in text for busy in ("database is locked", "database is busy", "lock timeout"))
 
 
 def utc_now() -> dt.datetime:
@@ -44,14 +46,17 @@ def utc_now() -> dt.datetime:
 class Database:
     """The engine and the two kinds of transaction the host uses.
 
-    ``_write()`` is ONE transaction that takes SQLite's write lock at once
-    (``BEGIN IMMEDIATE``); ``_read()`` a read-only one that never blocks writers.
+    ``_write()`` is ONE transaction that takes the database's write lock at once
+    (SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's advisory lock: see
+    :mod:`techoms_core.store.engine`); ``_read()`` a read-only snapshot that never
+    blocks writers.
     """
 
     _engine: Engine
     _clock: Clock
     path: Any
     _busy_timeout: float
+    _label: str
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -61,18 +66,18 @@ class Database:
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         with self._busy_is_named():
-            connection = self._engine.connect().execution_options(sqlite_read=True)
+            connection = self._engine.connect().execution_options(**{READ_ONLY: True})
             with connection, connection.begin():
                 yield connection
 
     @contextmanager
     def _busy_is_named(self) -> Iterator[None]:
-        """SQLite's "database is locked", after the busy timeout, as :class:`DatabaseBusy`."""
+        """A lock not had within the busy timeout, as :class:`DatabaseBusy`."""
         try:
             yield
         except OperationalError as error:
             if is_busy(error):
-                raise DatabaseBusy(self.path, self._busy_timeout) from None
+                raise DatabaseBusy(self._label, self._busy_timeout) from None
             raise
 
     def _now(self) -> dt.datetime:

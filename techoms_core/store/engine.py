@@ -1,9 +1,16 @@
-"""Opening the database: SQLite pragmas, write transactions, migrations.
+"""Opening the database: SQLite or PostgreSQL, write transactions, migrations.
 
-Every write transaction starts with ``BEGIN IMMEDIATE`` so two processes never
-both read-then-upgrade to a write lock and deadlock; readers use a deferred
-``BEGIN`` and, in WAL mode, never block writers. The busy timeout makes a
-writer wait for another writer instead of failing at once.
+The store's code assumes what SQLite gives it: one write transaction at a time,
+and reads that see one snapshot. Both engines made here give exactly that.
+
+* SQLite: every write transaction starts with ``BEGIN IMMEDIATE`` so two
+  processes never both read-then-upgrade to a write lock and deadlock; readers
+  use a deferred ``BEGIN`` and, in WAL mode, never block writers. The busy
+  timeout makes a writer wait for another writer instead of failing at once.
+* PostgreSQL (psycopg 3): every write transaction first takes one
+  transaction-scoped advisory lock, so writers queue as on SQLite and a
+  read-then-write (a lock's holder, a cursor, a snapshot swap) is never raced;
+  readers run ``REPEATABLE READ, READ ONLY`` (one snapshot, never blocking).
 """
 
 from __future__ import annotations
@@ -14,15 +21,48 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+#: The execution option that makes a transaction read-only (``Database._read``).
+READ_ONLY = "store_read"
+
+#: The advisory lock every PostgreSQL write transaction holds (any fixed bigint).
+WRITE_LOCK_KEY = 0x7EC0_0D5B
+
+#: The URL schemes :func:`open_engine` accepts besides a file path.
+POSTGRES_DRIVER = "postgresql+psycopg"
+
+
+def is_url(target: str | Path) -> bool:
+    """Whether ``target`` is a database URL rather than a SQLite file path."""
+    return isinstance(target, str) and "://" in target
+
+
+def open_engine(target: str | Path, *, busy_timeout: float) -> Engine:
+    """The engine for ``target``: a SQLite file path, a ``sqlite:///`` URL, or a
+    ``postgresql+psycopg://`` URL."""
+    if not is_url(target):
+        return sqlite_engine(Path(target), busy_timeout=busy_timeout)
+    url = make_url(str(target))
+    if url.get_backend_name() == "sqlite":
+        if not url.database:
+            raise ValueError("a sqlite:/// URL needs a file path (an in-memory database is lost)")
+        return sqlite_engine(Path(url.database), busy_timeout=busy_timeout)
+    if url.drivername != POSTGRES_DRIVER:
+        raise ValueError(
+            f"unsupported database {url.drivername!r}: give a SQLite file path "
+            f"or a {POSTGRES_DRIVER}://user@host/dbname URL"
+        )
+    return postgres_engine(url, lock_timeout=busy_timeout)
 
 
 def sqlite_engine(path: Path, *, busy_timeout: float) -> Engine:
     """An engine on the SQLite file ``path`` with WAL, a busy timeout and
     foreign keys on. Use ``engine.begin()`` to write, and
-    ``engine.connect().execution_options(sqlite_read=True)`` only to read."""
+    ``engine.connect().execution_options(store_read=True)`` only to read."""
     engine = create_engine(
         f"sqlite+pysqlite:///{path}",
         connect_args={"timeout": busy_timeout, "check_same_thread": False},
@@ -41,26 +81,54 @@ def sqlite_engine(path: Path, *, busy_timeout: float) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
-        reading = connection.get_execution_options().get("sqlite_read", False)
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN" if _reading(connection) else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def postgres_engine(url: str | URL, *, lock_timeout: float) -> Engine:
+    """An engine on PostgreSQL through psycopg 3 whose write transactions queue
+    on one advisory lock (waiting at most ``lock_timeout`` seconds for it, as a
+    SQLite writer waits at most its busy timeout), and whose read transactions
+    are read-only snapshots. Connections are checked before use, so a restarted
+    server costs no failed command."""
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if _reading(connection):
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_timeout * 1000)}")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
+def _reading(connection: Connection) -> bool:
+    return connection.get_execution_options().get(READ_ONLY, False)
 
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config that needs no ``alembic.ini``."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's config is an INI parser: a literal % (an escaped password) is doubled.
+    rendered = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", rendered)
     return config
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration; write nothing when it is."""
+    """Bring the schema up to the newest migration; write nothing when it is.
+
+    Processes starting together (workers on one PostgreSQL) migrate one at a
+    time: the upgrade runs in a write transaction, and Alembic reads the
+    current revision again inside it."""
     config = alembic_config(engine)
     head = ScriptDirectory.from_config(config).get_current_head()
-    with engine.connect().execution_options(sqlite_read=True) as connection:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current == head:
         return

@@ -1,4 +1,4 @@
-"""Where the reference host keeps its database."""
+"""Where the reference host keeps its database: a SQLite file or a PostgreSQL URL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-#: The environment variable that names the database file.
+#: The environment variable that names the database (a file path or a URL).
 DB_ENV_VAR = "TECHOMS_DB"
 APP_NAME = "techoms"
 DB_FILE_NAME = "techoms.db"
@@ -32,3 +32,13 @@ def create_private_file(path: Path) -> None:
     except (FileExistsError, FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return  # there already, or SQLite names the missing directory itself
     os.close(descriptor)
+
+
+def default_db_target(environ: Mapping[str, str] | None = None) -> str | Path:
+    """``$TECHOMS_DB`` as given when it is a database URL (``postgresql+psycopg://...``),
+    else :func:`default_db_path`."""
+    env = os.environ if environ is None else environ
+    named = env.get(DB_ENV_VAR, "").strip()
+    if "://" in named:
+        return named
+    return default_db_path(env)

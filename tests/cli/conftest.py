@@ -33,7 +33,7 @@ DATA = Path(__file__).resolve().parents[2] / "techoms_core" / "demo_data"
 class Cli:
     """Runs ``techoms`` commands against one database, with one environment."""
 
-    def __init__(self, db: Path, environ: dict[str, str], registry: Registry) -> None:
+    def __init__(self, db: str | Path, environ: dict[str, str], registry: Registry) -> None:
         self.db = db
         self.environ = environ
         self.registry = registry
@@ -73,10 +73,11 @@ def registry() -> Registry:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, registry: Registry, sandbox) -> Cli:  # noqa: F811
-    """The CLI on a fresh database; the sandbox's credentials in its environment."""
+def cli(db_target: str | Path, registry: Registry, sandbox) -> Cli:  # noqa: F811
+    """The CLI on a fresh database, SQLite and PostgreSQL (``tests/stores.py``);
+    the sandbox's credentials in its environment."""
     environ = {KEY_VARIABLE: sandbox.api_key, SECRET_VARIABLE: sandbox.api_secret}
-    return Cli(tmp_path / "techoms.db", environ, registry)
+    return Cli(db_target, environ, registry)
 
 
 def channel_settings(sandbox, *, key: str | None = None, secret: str | None = None) -> list[str]:  # noqa: F811

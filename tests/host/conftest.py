@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from plugins.leanafy.sandbox.testing import sandbox, sandbox_server  # noqa: F401
-from techoms_core.store import SqliteHost
+from techoms_core.store import StoreHost
 from tests.host import samples
 
 
@@ -29,13 +29,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "techoms.db"
-
-
-@pytest.fixture
-def host(db_path, clock):
-    with SqliteHost(db_path, clock=clock) as opened:
+def host(db_target, clock):
+    """The store, on SQLite and on PostgreSQL (see ``tests/stores.py``)."""
+    with StoreHost(db_target, clock=clock) as opened:
         yield opened
 
 

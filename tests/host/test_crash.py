@@ -26,8 +26,9 @@ from plugins.registry import Registry
 from techoms_core.context import ChannelConfig
 from techoms_core.mappings import CarrierRow
 from techoms_core.runner import WOULD_BE_SENT, run_option
-from techoms_core.store import SqliteHost
+from techoms_core.store import StoreHost
 from tests.host import samples
+from tests.stores import store_content
 
 pytestmark = pytest.mark.slow
 WORKER = Path(__file__).with_name("crash_worker.py")
@@ -39,10 +40,10 @@ UPS_GROUND = CarrierRow(
 
 
 @pytest.fixture
-def leanafy(sandbox, db_path):
+def leanafy(sandbox, db_target):
     """A host with a Leanafy channel ``lean`` on the sandbox, and one item there."""
     sandbox.warehouse.generate_items(1, "SKU-")
-    with SqliteHost(db_path) as host:
+    with StoreHost(db_target) as host:
         host.add_channel(
             ChannelConfig(
                 name="lean",
@@ -84,9 +85,11 @@ def _hold_after(sandbox, monkeypatch, method: str, endpoint: str, count: int):
     return reached
 
 
-def _kill_worker_when(reached: threading.Event, db_path: Path, option: str, sandbox) -> None:
+def _kill_worker_when(
+    reached: threading.Event, db_target: str | Path, option: str, sandbox
+) -> None:
     worker = subprocess.Popen(
-        [sys.executable, str(WORKER), str(db_path), "lean", option],
+        [sys.executable, str(WORKER), str(db_target), "lean", option],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -102,14 +105,14 @@ def _kill_worker_when(reached: threading.Event, db_path: Path, option: str, sand
 def test_kill_mid_send_then_rerun_creates_no_duplicate_and_loses_nothing(
     leanafy,
     sandbox,
-    db_path,
+    db_target,
     monkeypatch,
 ):
     numbers = [f"S-{i:03}" for i in range(40)]
     leanafy.load_shipments([samples.shipment(n, (SKU, 1)) for n in numbers])
     reached = _hold_after(sandbox, monkeypatch, "create_stored", "POST /v1/order", 12)
 
-    _kill_worker_when(reached, db_path, "send-shipments", sandbox)
+    _kill_worker_when(reached, db_target, "send-shipments", sandbox)
     sandbox.faults.clear()
 
     in_wms = {n for n in numbers if sandbox.warehouse.orders(primary_reference_number=n)}
@@ -136,7 +139,7 @@ def test_kill_mid_send_then_rerun_creates_no_duplicate_and_loses_nothing(
 def test_kill_mid_receive_then_rerun_applies_everything_once(
     leanafy,
     sandbox,
-    db_path,
+    db_target,
     monkeypatch,
 ):
     numbers = [f"S-{i:03}" for i in range(130)]  # three pages of 50 (see crash_worker)
@@ -148,7 +151,7 @@ def test_kill_mid_receive_then_rerun_applies_everything_once(
     # The third page is asked for once the first is applied (pages are read one ahead).
     reached = _hold_after(sandbox, monkeypatch, "request", "GET /v1/orders", 3)
 
-    _kill_worker_when(reached, db_path, "receive-shipments", sandbox)
+    _kill_worker_when(reached, db_target, "receive-shipments", sandbox)
     sandbox.faults.clear()
 
     shipped = [r["number"] for r in leanafy.shipment_rows() if r["status"] == "shipped"]
@@ -177,17 +180,17 @@ def _assert_counts_match_messages(host, run) -> None:
     assert sum(run.counts.values()) == sum(committed.values())
 
 
-def _content(db_path: Path) -> bytes:
-    """The database as a whole: closing the host folds its WAL into the file."""
-    return db_path.read_bytes()
+def _content(db_target: str | Path) -> object:
+    """The database as a whole: closing the host folds a SQLite WAL into the file."""
+    return store_content(db_target)
 
 
-def test_dry_runs_write_nothing_anywhere(leanafy, sandbox, db_path):
+def test_dry_runs_write_nothing_anywhere(leanafy, sandbox, db_target):
     registry = Registry.discover(strict=True)
     leanafy.load_shipments([samples.shipment("S-1", (SKU, 1)), samples.shipment("S-2", (SKU, 1))])
     leanafy.load_products([samples.product("NEW-1")])
     leanafy.close()
-    before = _content(db_path)
+    before = _content(db_target)
 
     for option in ("send-shipments", "export-products"):
         summary = run_option(leanafy, registry, "lean", option, dry_run=True)
@@ -195,16 +198,16 @@ def test_dry_runs_write_nothing_anywhere(leanafy, sandbox, db_path):
     posts = {k: v for k, v in sandbox.counters.snapshot()["requests"].items() if "POST" in k}
     assert posts == {}
     leanafy.close()
-    assert _content(db_path) == before
+    assert _content(db_target) == before
 
     run_option(leanafy, registry, "lean", "send-shipments")
     for order in sandbox.warehouse.orders():
         sandbox.warehouse.ship(order["_id"])
     leanafy.close()
-    before = _content(db_path)
+    before = _content(db_target)
     summary = run_option(leanafy, registry, "lean", "receive-shipments", dry_run=True)
     assert sorted((r.key, r.status) for r in summary.records) == [("S-1", "ok"), ("S-2", "ok")]
     leanafy.close()
-    assert _content(db_path) == before
+    assert _content(db_target) == before
     assert leanafy.cursor("lean", "receive-shipments") is None
     assert {r["status"] for r in leanafy.shipment_rows()} == {"sent"}

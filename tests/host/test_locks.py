@@ -12,7 +12,7 @@ import pytest
 from techoms_core.host import LockHolder, RunLocked
 from techoms_core.run_lock import RunLock
 from techoms_core.runner import RunRefused, lock_name, run_option
-from techoms_core.store import SqliteHost
+from techoms_core.store import StoreHost
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
 
@@ -80,7 +80,7 @@ def test_the_runner_refuses_while_another_run_holds_the_lock(host):
     assert run_option(host, registry, "wms", "send-shipments").succeeded
 
 
-class _Watched(SqliteHost):
+class _Watched(StoreHost):
     """A host that reports each renewal attempt of a lock."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -100,8 +100,8 @@ class _Watched(SqliteHost):
             self.renewed_thrice.set()
 
 
-def test_a_heartbeat_renews_the_lock_and_notices_a_takeover(db_path):
-    with _Watched(db_path) as host:
+def test_a_heartbeat_renews_the_lock_and_notices_a_takeover(db_target):
+    with _Watched(db_target) as host:
         with RunLock(host, "wms", "send-shipments", ttl=dt.timedelta(milliseconds=40)) as lock:
             assert host.renewed_thrice.wait(timeout=30)
             assert lock.lost is None

@@ -10,6 +10,7 @@ from techoms_core.models import InventoryLevel, RecordResult
 from techoms_core.runner import run_option
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
+from tests.stores import store_content
 
 
 @pytest.fixture
@@ -101,16 +102,16 @@ def test_stop_after_the_current_page(channel, fake):
     assert host.cursor("wms", "receive-shipments") == "2"
 
 
-def test_dry_run_receive_reads_pages_and_writes_nothing(channel, fake, db_path):
+def test_dry_run_receive_reads_pages_and_writes_nothing(channel, fake, db_target):
     host, registry = channel
     _sent(host, "S-1")
     fake.shipment_updates = [samples.shipped("S-1", ("SKU-1", 2, 2))]
     host.close()
-    before = db_path.read_bytes()
+    before = store_content(db_target)
     summary = run_option(host, registry, "wms", "receive-shipments", dry_run=True)
     assert [(r.key, r.status) for r in summary.records] == [("S-1", "ok")]
     host.close()
-    assert db_path.read_bytes() == before
+    assert store_content(db_target) == before
     assert host.cursor("wms", "receive-shipments") is None
     assert [run.option for run in host.runs()] == ["send-shipments"]
 

@@ -9,10 +9,11 @@ import pytest
 from techoms_core import rules, runner
 from techoms_core.runner import RunRefused, run_option
 from techoms_core.send_groups import GROUP_SIZE
-from techoms_core.store import SqliteHost
+from techoms_core.store import StoreHost
 from techoms_core.throughput import DEFAULT, HIGH, LOW, ThroughputProfile
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
+from tests.stores import store_content
 
 SECRET = "literal-secret-9f8e7d"
 
@@ -164,7 +165,7 @@ def test_stop_finishes_the_current_batch(channel, fake, monkeypatch):
     assert host.count_to_send("wms", "send-shipments") == 12
 
 
-class DueReadsNoted(SqliteHost):
+class DueReadsNoted(StoreHost):
     """The SQLite host, noting each read of what is due: ``"count"``, or a
     batch's length."""
 
@@ -190,9 +191,9 @@ class DueReadsNoted(SqliteHost):
         (19, [8, "count", 8, 3]),
     ],
 )
-def test_what_is_due_is_read_no_more_than_needed(db_path, clock, fake, monkeypatch, due, reads):
+def test_what_is_due_is_read_no_more_than_needed(db_target, clock, fake, monkeypatch, due, reads):
     monkeypatch.setattr(runner, "MAX_SEND_BATCH", 5)
-    with DueReadsNoted(db_path, clock=clock) as host:
+    with DueReadsNoted(db_target, clock=clock) as host:
         host.add_channel(samples.channel(api_key=SECRET))  # 2 slots: batches of 8
         host.load_shipments([samples.shipment(f"S-{i:02}") for i in range(due)])
         host.reads.clear()
@@ -202,11 +203,11 @@ def test_what_is_due_is_read_no_more_than_needed(db_path, clock, fake, monkeypat
         assert host.reads == reads
 
 
-def test_dry_run_send_calls_no_hook_and_writes_nothing(channel, fake, db_path):
+def test_dry_run_send_calls_no_hook_and_writes_nothing(channel, fake, db_target):
     host, registry = channel
     host.load_products([samples.product("A"), samples.product("B", description=None)])
     host.close()
-    before = db_path.read_bytes()
+    before = store_content(db_target)
     summary = run_option(host, registry, "wms", "export-products", dry_run=True)
     assert summary.dry_run and summary.run_id is None
     assert {(r.key, r.status, r.message.split(":")[0]) for r in summary.records} == {
@@ -215,7 +216,7 @@ def test_dry_run_send_calls_no_hook_and_writes_nothing(channel, fake, db_path):
     }
     assert fake.batches == []
     host.close()
-    assert db_path.read_bytes() == before
+    assert store_content(db_target) == before
 
 
 def test_refusals_are_clear_and_logged(channel, fake):

@@ -9,8 +9,9 @@ import random
 import pytest
 
 from techoms_core.models import Page, ReceiptUpdate, ReceivedLine, RecordResult
-from techoms_core.store import SqliteHost
+from techoms_core.store import StoreHost
 from tests.host import samples
+from tests.stores import store_content
 
 OPTION = "receive-receipts"
 
@@ -49,18 +50,18 @@ def test_a_receipt_reported_twice_in_a_page_is_received_once(wms):
     ]
 
 
-def test_a_dry_run_judges_every_update_against_the_store(wms, db_path):
+def test_a_dry_run_judges_every_update_against_the_store(wms, db_target):
     _sent(wms, samples.receipt("R-1"))
     update = samples.received("R-1", ("SKU-1", 9))
     wms.close()
-    before = db_path.read_bytes()
+    before = store_content(db_target)
     results = wms.preview_page("wms", OPTION, Page(records=[update, update]))
     assert [r.status for r in results] == ["ok", "ok"]
     wms.close()
-    assert db_path.read_bytes() == before
+    assert store_content(db_target) == before
 
 
-def _world(host: SqliteHost, seed: int) -> list:
+def _world(host: StoreHost, seed: int) -> list:
     pick = random.Random(seed)
     host.add_channel(samples.channel())
     host.add_channel(samples.channel("east", warehouse="EAST"))
@@ -103,10 +104,10 @@ def _update(pick: random.Random, receipts: list) -> ReceiptUpdate:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_a_page_applies_as_its_updates_one_by_one(tmp_path, clock, seed):
+def test_a_page_applies_as_its_updates_one_by_one(db_target, other_db_target, clock, seed):
     with (
-        SqliteHost(tmp_path / "page.db", clock=clock) as paged,
-        SqliteHost(tmp_path / "single.db", clock=clock) as single,
+        StoreHost(db_target, clock=clock) as paged,
+        StoreHost(other_db_target, clock=clock) as single,
     ):
         receipts = _world(paged, seed)
         _world(single, seed)

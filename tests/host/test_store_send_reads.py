@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from decimal import Decimal
 
 import attrs
 import pytest
+from sqlalchemy import text
 
 from techoms_core.host import UnknownChannel
 from techoms_core.models import (
@@ -26,6 +26,7 @@ from techoms_core.models import (
 )
 from techoms_core.store import StoreError
 from tests.host import samples
+from tests.stores import raw_transaction
 
 
 def _same(read, loaded, where: str = "record") -> None:
@@ -204,19 +205,19 @@ def test_reading_an_unknown_channel_or_option_is_refused(wms):
         wms.records_to_send("wms", "receive-shipments", limit=1)
 
 
-def test_a_stored_record_damaged_by_hand_is_an_error_naming_it_and_the_field(wms, db_path):
+def test_a_stored_record_damaged_by_hand_is_an_error_naming_it_and_the_field(wms, db_target):
     wms.load_shipments([samples.shipment("S-1")])
-    with sqlite3.connect(db_path) as database:
-        data = json.loads(database.execute("SELECT data FROM shipments").fetchone()[0])
+    with raw_transaction(db_target) as database:
+        data = json.loads(database.execute(text("SELECT data FROM shipments")).scalar_one())
         del data["ship_to"]["city"]
-        database.execute("UPDATE shipments SET data = ?", (json.dumps(data),))
+        database.execute(text("UPDATE shipments SET data = :data"), {"data": json.dumps(data)})
     with pytest.raises(StoreError, match=r"shipment 'S-1'.*'city'"):
         wms.records_to_send("wms", "send-shipments", limit=1)
 
 
-def test_a_stored_record_without_lines_is_an_error_naming_it(wms, db_path):
+def test_a_stored_record_without_lines_is_an_error_naming_it(wms, db_target):
     wms.load_receipts([samples.receipt("R-1")])
-    with sqlite3.connect(db_path) as database:
-        database.execute("DELETE FROM receipt_lines")
+    with raw_transaction(db_target) as database:
+        database.execute(text("DELETE FROM receipt_lines"))
     with pytest.raises(StoreError, match=r"receipt 'R-1': the stored record has no lines"):
         wms.records_to_send("wms", "send-receipts", limit=1)

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import insert, update
 
 from techoms_core.models import Package, Page, RecordResult, ShipmentUpdate, ShippedLine
-from techoms_core.store import SqliteHost, database, schema
+from techoms_core.store import StoreHost, database, schema
 from tests.host import samples
+from tests.stores import store_content
 
 OPTION = "receive-shipments"
 
@@ -100,15 +101,15 @@ def test_lines_match_by_number_then_by_sku(wms):
     assert [line["shipped_quantity"] for line in lines] == [2, 3, 0]
 
 
-def test_a_dry_run_judges_every_update_against_the_store(wms, db_path):
+def test_a_dry_run_judges_every_update_against_the_store(wms, db_target):
     _sent(wms, samples.shipment("S-1"))
     update = samples.shipped("S-1", ("SKU-1", 2, 2))
     wms.close()
-    before = db_path.read_bytes()
+    before = store_content(db_target)
     results = wms.preview_page("wms", OPTION, Page(records=[update, update]))
     assert [r.status for r in results] == ["ok", "ok"]
     wms.close()
-    assert db_path.read_bytes() == before
+    assert store_content(db_target) == before
 
 
 def test_pages_longer_than_one_lookup(wms, monkeypatch):
@@ -154,7 +155,7 @@ def test_times_and_costs_are_stored_as_sqlalchemy_stores_them(wms):
 _SKUS = ("SKU-1", "sku-1", "SKU-2", "SKU-3")
 
 
-def _world(host: SqliteHost, seed: int) -> list:
+def _world(host: StoreHost, seed: int) -> list:
     pick = random.Random(seed)
     host.add_channel(samples.channel())
     host.add_channel(samples.channel("east", warehouse="EAST"))
@@ -202,15 +203,15 @@ def _update(pick: random.Random, shipments: list) -> ShipmentUpdate:
     )
 
 
-def _state(host: SqliteHost):
+def _state(host: StoreHost):
     return host.shipment_rows(), host.review_items()
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_a_page_applies_as_its_updates_one_by_one(tmp_path, clock, seed):
+def test_a_page_applies_as_its_updates_one_by_one(db_target, other_db_target, clock, seed):
     with (
-        SqliteHost(tmp_path / "page.db", clock=clock) as paged,
-        SqliteHost(tmp_path / "single.db", clock=clock) as single,
+        StoreHost(db_target, clock=clock) as paged,
+        StoreHost(other_db_target, clock=clock) as single,
     ):
         shipments = _world(paged, seed)
         _world(single, seed)

@@ -1,18 +1,20 @@
-"""The SQLite reference host: :class:`SqliteHost`."""
+"""The reference host: :class:`StoreHost`, on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from techoms_core.store.browse import RecordBrowser
 from techoms_core.store.channels import ChannelStore
 from techoms_core.store.database import Clock, utc_now
-from techoms_core.store.engine import migrate, sqlite_engine
+from techoms_core.store.engine import is_url, migrate, open_engine
 from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
 from techoms_core.store.mapping_rows import MappingStore
-from techoms_core.store.paths import create_private_file, default_db_path
+from techoms_core.store.paths import create_private_file, default_db_target
 from techoms_core.store.problems import BUSY_TIMEOUT_ENV_VAR, StoreError
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
@@ -24,7 +26,7 @@ from techoms_core.store.sends import SendStore
 from techoms_core.store.views import RecordViews
 
 
-class SqliteHost(
+class StoreHost(
     ChannelStore,
     MappingStore,
     MappingEdits,
@@ -38,40 +40,48 @@ class SqliteHost(
     LockStore,
     JobStore,
 ):
-    """The embedded techOMS host; implements :class:`techoms_core.host.Host`.
+    """The reference techOMS host; implements :class:`techoms_core.host.Host`.
 
-    ``SqliteHost(path)`` opens the database at ``path`` (creating the file if
-    needed) and brings its schema up to date with the Alembic migrations. Each
-    part of the host lives in its own module: account and channels
-    (``channels``), mappings (``mapping_rows``), loading records (``records``),
-    display (``views``), sends, receives and snapshots, the review queue
-    (``reviews``), the run log, locks and jobs (``schedule``), and the
-    console's paged reads (``browse``) and mapping row edits (``mapping_edits``).
+    ``StoreHost(target)`` opens the database ``target``: a SQLite file path
+    (the file is created if needed) or a ``postgresql+psycopg://`` URL (the
+    database must exist), and brings its schema up to date with the Alembic
+    migrations. Each part of the host lives in its own module: account and
+    channels (``channels``), mappings (``mapping_rows``), loading records
+    (``records``), display (``views``), sends, receives and snapshots, the
+    review queue (``reviews``), the run log, locks and jobs (``schedule``), and
+    the console's paged reads (``browse``) and mapping row edits
+    (``mapping_edits``).
 
-    A new database file is created readable by its owner only (0600; SQLite
+    A new SQLite file is created readable by its owner only (0600; SQLite
     gives its WAL and shared-memory files the same mode). Literal secrets in
     channel settings are encrypted with ``secret_keys``, by default the key of
     ``$TECHOMS_SECRET_KEY`` or the key file
     (:mod:`techoms_core.store.secret_key`).
 
+    ``busy_timeout`` is how long a write waits for another writer (seconds).
     ``clock`` returns the current aware UTC time; tests inject one. Use the
     host as a context manager, or call :meth:`close`.
     """
 
     def __init__(
         self,
-        path: str | Path,
+        target: str | Path,
         *,
         busy_timeout: float = 30.0,
         clock: Clock | None = None,
         secret_keys: SecretKeys | None = None,
     ) -> None:
-        self.path = Path(path)
         self._clock = clock or utc_now
         self._keys = secret_keys or SecretKeys.from_environment()
-        create_private_file(self.path)
         self._busy_timeout = busy_timeout
-        self._engine = sqlite_engine(self.path, busy_timeout=busy_timeout)
+        self._engine = open_engine(target, busy_timeout=busy_timeout)
+        #: The SQLite file, or ``None`` on PostgreSQL.
+        self.path: Path | None = None
+        self._label = self._engine.url.render_as_string(hide_password=True)
+        if self._engine.dialect.name == "sqlite":
+            self.path = Path(self._engine.url.database)
+            self._label = str(self.path)
+            create_private_file(self.path)
         try:
             with self._busy_is_named():
                 migrate(self._engine)
@@ -79,29 +89,46 @@ class SqliteHost(
             self._engine.dispose()
             raise
 
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
     def close(self) -> None:
         """Release the database connections (SQLite checkpoints its WAL)."""
         self._engine.dispose()
 
-    def __enter__(self) -> SqliteHost:
+    def __enter__(self) -> StoreHost:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<SqliteHost {str(self.path)!r}>"
+        if self.path is not None:
+            return f"<{type(self).__name__} {str(self.path)!r}>"
+        return f"<{type(self).__name__} {self._engine.url.render_as_string(hide_password=True)!r}>"
 
 
-def open_host(path: str | Path | None = None, **options) -> SqliteHost:
-    """Open the host database at ``path``, else ``$TECHOMS_DB``, else the
-    default in the user's data directory (a directory it creates is 0700).
-    ``$TECHOMS_BUSY_TIMEOUT`` (seconds) sets the busy timeout unless given."""
-    chosen = Path(path).expanduser() if path else default_db_path()
-    chosen.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+#: The embedded default's name: a :class:`StoreHost` on a SQLite file.
+SqliteHost = StoreHost
+
+
+def open_host(target: str | Path | None = None, **options) -> StoreHost:
+    """Open the host database ``target`` (a SQLite path or a PostgreSQL URL),
+    else ``$TECHOMS_DB``, else the default file in the user's data directory.
+    A SQLite file's directory is created (0700). ``$TECHOMS_BUSY_TIMEOUT``
+    (seconds) sets the busy timeout unless given."""
+    if target is None:
+        target = default_db_target()
     if "busy_timeout" not in options and os.environ.get(BUSY_TIMEOUT_ENV_VAR, "").strip():
         options["busy_timeout"] = _busy_timeout(os.environ[BUSY_TIMEOUT_ENV_VAR])
-    return SqliteHost(chosen, **options)
+    if is_url(target):
+        make_url(str(target))  # a malformed URL fails here, naming no password
+        return StoreHost(target, **options)
+    chosen = Path(target).expanduser()
+    chosen.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return StoreHost(chosen, **options)
 
 
 def _busy_timeout(text: str) -> float:

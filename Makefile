@@ -34,7 +34,7 @@ $(LOWEST)/.installed: setup.cfg pyproject.toml constraints/lowest.txt
 	python3 -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
 	$(LOWEST)/bin/python -m pip install --quiet -c constraints/lowest.txt \
-		-e '.[host,sandbox,testing]' pytest-xdist pytest-timeout hypothesis jsonschema hypothesis jsonschema
+		-e '.[host,sandbox,postgresql,testing]' pytest-xdist pytest-timeout hypothesis jsonschema
 	touch $(LOWEST)/.installed
 
 test-lowest: $(LOWEST)/.installed

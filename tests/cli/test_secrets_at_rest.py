@@ -10,10 +10,17 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
 from cryptography.fernet import Fernet
 
 from techoms_core.store.secret_key import KEY_FILE_ENV_VAR
 from tests.cli.conftest import CHANNEL, channel_settings
+
+
+@pytest.fixture
+def db_kind() -> str:
+    """SQLite only: these tests read the database file's raw bytes."""
+    return "sqlite"
 
 
 def _stored_settings(db) -> dict:

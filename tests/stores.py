@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, select
 
 from techoms_core.store import StoreHost
+from techoms_core.store.pg_cluster import ThrowawayCluster
 from techoms_core.store.schema import metadata
-from techoms_core.testing.postgres import ThrowawayCluster
 
 #: The database every test's own database is copied from (schema at head).
 TEMPLATE = "techoms_template"

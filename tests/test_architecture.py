@@ -133,7 +133,7 @@ def test_the_layers_are_found() -> None:
     assert (
         "techoms_core.registry" in FRAMEWORK and "techoms_core.testing.pytest_plugin" in FRAMEWORK
     )
-    assert "techoms_core.cli.app" in HOST and "techoms_core.store.sqlite_host" in HOST
+    assert "techoms_core.cli.app" in HOST and "techoms_core.store.store_host" in HOST
     assert "plugins.leanafy.hooks" in LEANAFY_CHANNEL
     assert {"sqlalchemy", "click", "rich", "werkzeug", "alembic", "platformdirs"} <= (
         extras_libraries()

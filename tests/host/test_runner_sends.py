@@ -257,8 +257,8 @@ def test_secrets_from_the_environment(channel, fake):
     assert host.channel("wms").settings == {"api_key": "env:FAKE_WMS_KEY"}
 
 
-class CountingHost(SqliteHost):
-    """The SQLite host, counting the look-ups a run makes."""
+class CountingHost(StoreHost):
+    """The store, counting the look-ups a run makes."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -274,11 +274,11 @@ class CountingHost(SqliteHost):
 
 
 def test_one_shipments_path_looks_up_channel_plugin_and_sku_mapping_once(
-    db_path, fake, monkeypatch
+    db_target, fake, monkeypatch
 ):
     """A send of one shipment: the channel and its mappings are read once, the
     plugin found once, and the shipment's SKUs translated once."""
-    with CountingHost(db_path) as host:
+    with CountingHost(db_target) as host:
         host.add_channel(samples.channel(api_key=SECRET))
         host.add_sku_mappings("wms", [("SKU-1", "WMS-1")])
         host.load_shipments([samples.shipment("S-1")])

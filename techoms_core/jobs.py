@@ -50,6 +50,7 @@ __all__ = [
     "next_due_after",
     "run_due",
     "run_forever",
+    "run_job_if_due",
     "set_job",
 ]
 
@@ -133,12 +134,16 @@ def job_states(host: Host, registry: Registry) -> list[JobState]:
 
 def due_jobs(host: JobsRole, now: dt.datetime) -> list[Job]:
     """Jobs that are on and due at ``now``, the longest overdue first."""
-    due = [
-        job
-        for job in host.jobs()
-        if job.period is not JobPeriod.NONE and job.next_due_at and job.next_due_at <= now
-    ]
+    due = [job for job in host.jobs() if _is_due(job, now)]
     return sorted(due, key=lambda job: (job.next_due_at, job.channel, job.option))
+
+
+def _is_due(job: Job, now: dt.datetime) -> bool:
+    return (
+        job.period is not JobPeriod.NONE
+        and job.next_due_at is not None
+        and (job.next_due_at <= now)
+    )
 
 
 def next_due_after(job: Job, now: dt.datetime) -> dt.datetime | None:
@@ -190,6 +195,30 @@ def _by_channel(jobs: list[Job]) -> dict[str, list[Job]]:
     for job in jobs:
         grouped.setdefault(job.channel, []).append(job)
     return grouped
+
+
+def run_job_if_due(
+    host: Host,
+    registry: Registry,
+    channel: str,
+    option: str,
+    *,
+    now: dt.datetime | None = None,
+    stop: threading.Event | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> JobOutcome | None:
+    """Run the job (``channel``, ``option``) once if it is on and due at ``now``;
+    ``None`` when it is not (switched off, or already run since it was queued:
+    a worker's queued job never runs a job twice for one due time)."""
+    now = now or _utc_now()
+    try:
+        jobs = host.jobs(channel)
+    except UnknownChannel:
+        return None  # deleted since the job was queued
+    found = [job for job in jobs if job.option == option and _is_due(job, now)]
+    if not found:
+        return None
+    return _run_job(host, registry, found[0], now, stop or threading.Event(), environ)
 
 
 def _run_job(host, registry, job: Job, now, stop, environ) -> JobOutcome:

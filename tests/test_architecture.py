@@ -28,6 +28,7 @@ HOST_PACKAGES = (
     "techoms_core.cli",
     "techoms_core.console",
     "techoms_core.launcher",
+    "techoms_core.taskqueue",
 )
 #: The parts of the Leanafy plugin that serve the host's command line, not the channel.
 LEANAFY_HOST_PARTS = ("plugins.leanafy.sandbox", "plugins.leanafy.demo", "plugins.leanafy.commands")

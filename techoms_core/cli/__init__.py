@@ -23,6 +23,7 @@ from techoms_core.cli import (
     review,
     secret_key,
     sync,
+    worker,
 )
 from techoms_core.cli.app import CliState, DatabaseTarget, TechomsGroup
 from techoms_core.cli.new_plugin import new_plugin
@@ -64,6 +65,7 @@ for module in (
     channels,
     secret_key,
     sync,
+    worker,
     records,
     review,
     mapping,
@@ -71,6 +73,7 @@ for module in (
     log,
     plugins,
     console,
+    worker,
 ):
     module.register(main)
 main.add_command(new_plugin)

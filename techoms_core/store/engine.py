@@ -41,9 +41,9 @@ def is_url(target: str | Path) -> bool:
     return isinstance(target, str) and "://" in target
 
 
-def open_engine(target: str | Path, *, busy_timeout: float) -> Engine:
+def open_engine(target: str | Path, *, busy_timeout: float, pool_size: int = 5) -> Engine:
     """The engine for ``target``: a SQLite file path, a ``sqlite:///`` URL, or a
-    ``postgresql+psycopg://`` URL."""
+    ``postgresql+psycopg://`` URL (with up to ``pool_size`` idle connections kept)."""
     if not is_url(target):
         return sqlite_engine(Path(target), busy_timeout=busy_timeout)
     url = make_url(str(target))
@@ -56,7 +56,7 @@ def open_engine(target: str | Path, *, busy_timeout: float) -> Engine:
             f"unsupported database {url.drivername!r}: give a SQLite file path "
             f"or a {POSTGRES_DRIVER}://user@host/dbname URL"
         )
-    return postgres_engine(url, lock_timeout=busy_timeout)
+    return postgres_engine(url, lock_timeout=busy_timeout, pool_size=pool_size)
 
 
 def sqlite_engine(path: Path, *, busy_timeout: float) -> Engine:
@@ -87,13 +87,13 @@ def sqlite_engine(path: Path, *, busy_timeout: float) -> Engine:
     return engine
 
 
-def postgres_engine(url: str | URL, *, lock_timeout: float) -> Engine:
+def postgres_engine(url: str | URL, *, lock_timeout: float, pool_size: int = 5) -> Engine:
     """An engine on PostgreSQL through psycopg 3 whose write transactions queue
     on one advisory lock (waiting at most ``lock_timeout`` seconds for it, as a
     SQLite writer waits at most its busy timeout), and whose read transactions
     are read-only snapshots. Connections are checked before use, so a restarted
     server costs no failed command."""
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

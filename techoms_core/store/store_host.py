@@ -59,6 +59,8 @@ class StoreHost(
     (:mod:`techoms_core.store.secret_key`).
 
     ``busy_timeout`` is how long a write waits for another writer (seconds).
+    ``pool_size``: PostgreSQL connections kept open (one per thread that uses
+    the host at once; more are opened when needed).
     ``clock`` returns the current aware UTC time; tests inject one. Use the
     host as a context manager, or call :meth:`close`.
     """
@@ -70,11 +72,12 @@ class StoreHost(
         busy_timeout: float = 30.0,
         clock: Clock | None = None,
         secret_keys: SecretKeys | None = None,
+        pool_size: int = 5,
     ) -> None:
         self._clock = clock or utc_now
         self._keys = secret_keys or SecretKeys.from_environment()
         self._busy_timeout = busy_timeout
-        self._engine = open_engine(target, busy_timeout=busy_timeout)
+        self._engine = open_engine(target, busy_timeout=busy_timeout, pool_size=pool_size)
         #: The SQLite file, or ``None`` on PostgreSQL.
         self.path: Path | None = None
         self._label = self._engine.url.render_as_string(hide_password=True)

@@ -11,11 +11,17 @@ import pytest
 from click.testing import CliRunner
 
 from techoms_core.cli import CliState, main
-from techoms_core.store import SqliteHost, StoreError, open_host
+from techoms_core.store import SqliteHost, StoreError, StoreHost, open_host
+from techoms_core.store.engine import WRITE_LOCK_KEY
 from techoms_core.store.problems import DatabaseBusy
 from tests.host import samples
 
 PRODUCTS = Path(__file__).resolve().parents[2] / "techoms_core" / "demo_data" / "products.json"
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "techoms.db"
 
 
 @pytest.fixture
@@ -61,3 +67,21 @@ def test_the_busy_timeout_from_the_environment_is_checked(db_path, monkeypatch):
             StoreError, match=r"TECHOMS_BUSY_TIMEOUT: .* is not a number of seconds"
         ):
             open_host(db_path)
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_a_write_waits_its_timeout_then_says_the_database_is_busy(pg_cluster):
+    pg_cluster.execute("CREATE ROLE keeper LOGIN SUPERUSER PASSWORD 'keeper-secret-pw'")
+    name = pg_cluster.create_database(template="techoms_template")
+    url = pg_cluster.url(name).replace("postgres@", "keeper:keeper-secret-pw@")
+    import psycopg
+
+    with psycopg.connect(pg_cluster.conninfo(name)) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        with StoreHost(url, busy_timeout=0.3) as host:
+            started = time.monotonic()
+            with pytest.raises(DatabaseBusy, match=r"is busy: another process held") as busy:
+                host.add_channel(samples.channel())
+            assert 0.25 < time.monotonic() - started < 5
+            assert "keeper-secret-pw" not in str(busy.value) and "***" in str(busy.value)
+            assert host.channels() == []  # reading never waits for a writer

@@ -306,10 +306,10 @@ def test_one_shipments_path_looks_up_channel_plugin_and_sku_mapping_once(
 
 
 class _FailingSecondCommit:
-    """The SQLite host, whose second commit of send results fails (a disk full,
+    """The store, whose second commit of send results fails (a disk full,
     a lock lost): the run log then holds the first group only."""
 
-    def __init__(self, host: SqliteHost) -> None:
+    def __init__(self, host: StoreHost) -> None:
         self._host = host
         self.commits = 0
 

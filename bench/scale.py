@@ -1,0 +1,282 @@
+"""Scale run: many channels, recurring jobs on ``techoms worker`` processes over
+PostgreSQL, one worker SIGKILLed midway and restarted.
+
+    python -m bench.scale                       # 200 channels, 3 workers, 180 s
+    python -m bench.scale --channels 20 --workers 2 --seconds 60
+
+The store lives on a throwaway PostgreSQL cluster (``--db URL`` to use another),
+the Leanafy sandbox in a process of its own. Every channel gets ``--orders``
+shipments to send and three recurring jobs (send-shipments, receive-shipments,
+receive-inventory, every 5 minutes: each is due once within the run). Midway
+the worker holding the most run locks is SIGKILLed and started again. The run
+then waits until every job has run (or the time is up) and prints: jobs due vs
+run, the most runs of one (channel, option) at once, orders stored twice in the
+sandbox, shipments not sent, how long the killed worker's jobs took to run
+again, and the completed runs per minute. Exit status 1 when a guarantee fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from contextlib import ExitStack
+from pathlib import Path
+
+import attrs
+from sqlalchemy import select
+
+from bench.sandbox_process import API_KEY, API_SECRET, SandboxAdmin, SandboxProcess
+from techoms_core import jobs as schedule
+from techoms_core.context import ChannelConfig
+from techoms_core.registry import Registry
+from techoms_core.store import StoreHost, schema
+from techoms_core.store.pg_cluster import ThrowawayCluster
+from techoms_core.testing.samples import sample_shipments
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+OPTIONS = ("send-shipments", "receive-shipments", "receive-inventory")
+SKU = "SKU-000001"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.kill_at is None:
+        args.kill_at = args.seconds / 3
+    with ExitStack() as stack:
+        cluster = None if args.db else stack.enter_context(ThrowawayCluster())
+        sandbox = stack.enter_context(SandboxProcess())
+        report = run_scale(args.db or cluster.url(cluster.create_database()), sandbox.url, args)
+        if args.compare and cluster is not None:
+            report["runs_completed_per_minute_by_workers"] = {
+                n: _per_minute(cluster, sandbox.url, args, n) for n in range(1, args.workers + 1)
+            }
+    print(json.dumps(report, indent=2))
+    return 0 if report["guarantees_hold"] else 1
+
+
+def _per_minute(cluster: ThrowawayCluster, sandbox_url: str, args, workers: int) -> float:
+    url = cluster.url(cluster.create_database())
+    report = run_scale(url, sandbox_url, args, workers=workers, kill=False)
+    return report["runs_completed_per_minute"]
+
+
+def run_scale(
+    url: str, sandbox_url: str, args: argparse.Namespace, *, workers: int = 0, kill: bool = True
+) -> dict:
+    """Set the channels up, run the workers (with one kill), and measure."""
+    admin = SandboxAdmin(sandbox_url)
+    admin.reset()
+    admin.generate_items(1)
+    if args.latency:
+        admin.set_faults([{"kind": "latency", "seconds": args.latency}])
+    warehouse_id = admin.me()["warehouses"][0]["_id"]
+    with StoreHost(url) as host:
+        numbers = _set_up(host, sandbox_url, warehouse_id, args)
+        group = _Workers(url, args)
+        started = time.monotonic()
+        killed = {"held": [], "at": None}
+        try:
+            for _ in range(workers or args.workers):
+                group.start()
+            if kill:
+                killed = _kill_midway(host, group, started, args)
+            _wait_all_ran(host, started, args.seconds)
+            elapsed = time.monotonic() - started
+        finally:
+            group.stop_all()
+        return _report(host, admin, numbers, killed, elapsed, args, workers or args.workers)
+
+
+def _set_up(host: StoreHost, sandbox_url: str, warehouse_id: str, args) -> list[str]:
+    registry = Registry.discover()
+    numbers = []
+    for c in range(args.channels):
+        name = f"ch-{c:03}"
+        host.add_channel(
+            ChannelConfig(
+                name=name,
+                plugin="leanafy",
+                settings={
+                    "api_url": sandbox_url,
+                    "api_key": API_KEY,
+                    "api_secret": API_SECRET,
+                    "warehouse_id": warehouse_id,
+                    "throughput": args.throughput,
+                },
+                warehouse=f"W-{c:03}",
+            )
+        )
+        mine = [
+            attrs.evolve(shipment, warehouse=f"W-{c:03}")
+            for shipment in sample_shipments(args.orders, skus=[SKU], tag=name)
+        ]
+        host.load_shipments(mine)
+        numbers += [shipment.number for shipment in mine]
+        for option in OPTIONS:
+            schedule.set_job(host, registry, name, option, "5m")
+    return numbers
+
+
+class _Workers:
+    def __init__(self, url: str, args) -> None:
+        self.url = url
+        self.args = args
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> subprocess.Popen:
+        command = [sys.executable, "-m", "techoms_core.cli", "--db", self.url, "worker"]
+        command += ["--concurrency", str(self.args.concurrency), "--tick", "1"]
+        command += ["--heartbeat", "1", "--stalled-after", str(self.args.stalled_after)]
+        process = subprocess.Popen(
+            command, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        process.stdout.readline()  # "Worker running ..."
+        self.processes.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _kill_midway(host: StoreHost, workers: _Workers, started: float, args) -> dict:
+    """SIGKILL the worker holding the most run locks once the run is midway
+    (``--kill-at`` seconds, then as soon as a worker holds one), start a new
+    one, and say what the killed one held."""
+    time.sleep(max(0.0, started + args.kill_at - time.monotonic()))
+    alive = {p.pid: p for p in workers.processes if p.poll() is None}
+    held: dict[int, list[str]] = defaultdict(list)
+    while not any(held.get(pid) for pid in alive) and not _all_ran(host):
+        held.clear()
+        with host._read() as connection:
+            for name, pid in connection.execute(select(schema.locks.c.name, schema.locks.c.pid)):
+                held[pid].append(name)
+        time.sleep(0.05)
+    victim = max(alive, key=lambda pid: len(held.get(pid, [])))
+    os.kill(victim, signal.SIGKILL)
+    at = dt.datetime.now(dt.UTC)
+    alive[victim].wait()
+    workers.start()
+    return {"pid": victim, "at": at, "held": sorted(held.get(victim, []))}
+
+
+def _wait_all_ran(host: StoreHost, started: float, seconds: float) -> None:
+    while time.monotonic() - started < seconds and not _all_ran(host):
+        time.sleep(0.2)
+
+
+def _all_ran(host: StoreHost) -> bool:
+    return all(job.last_run_at is not None for job in host.jobs())
+
+
+def _report(host: StoreHost, admin: SandboxAdmin, numbers, killed, elapsed, args, workers):
+    jobs = host.jobs()
+    runs = _all_runs(host)
+    creates = admin.counters()["creates"].get("order", {})
+    duplicated = sorted(n for n in numbers if creates.get(n, {}).get("stored", 0) > 1)
+    not_sent = sorted(r["number"] for r in host.shipment_rows() if r["status"] != "sent")
+    rerun = _rerun_seconds(runs, killed)
+    completed = [run for run in runs if run["status"] == "completed"]
+    overlap = _most_at_once(runs)
+    report = {
+        "channels": args.channels,
+        "workers": workers,
+        "seconds": round(elapsed, 1),
+        "jobs_due": len(jobs),
+        "jobs_run": sum(1 for job in jobs if job.last_run_at is not None),
+        "jobs_completed": sum(1 for job in jobs if job.last_status == "completed"),
+        "most_runs_of_one_job_at_once": overlap,
+        "orders_duplicated": len(duplicated),
+        "shipments_not_sent": len(not_sent),
+        "killed_worker_held": len(killed["held"]),
+        "killed_jobs_ran_again_after_s": rerun,
+        "runs_completed_per_minute": round(60 * len(completed) / elapsed, 1),
+        "runs_interrupted": sum(1 for run in runs if run["status"] == "interrupted"),
+    }
+    report["guarantees_hold"] = (
+        overlap <= 1
+        and not duplicated
+        and not not_sent
+        and report["jobs_run"] == report["jobs_due"]
+    )
+    return report
+
+
+def _all_runs(host: StoreHost) -> list[dict]:
+    runs = schema.runs
+    query = select(runs.c.channel, runs.c.option, runs.c.status, runs.c.started_at,
+                   runs.c.finished_at).where(runs.c.dry_run.is_(False))  # fmt: skip
+    with host._read() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def _most_at_once(runs: list[dict]) -> int:
+    """The most runs of one (channel, option) that were running at one moment."""
+    most = 0
+    by_job: dict[tuple, list[tuple]] = defaultdict(list)
+    for run in runs:
+        end = run["finished_at"] or dt.datetime.max.replace(tzinfo=dt.UTC)
+        by_job[(run["channel"], run["option"])] += [(run["started_at"], 1), (end, -1)]
+    for events in by_job.values():
+        running = 0
+        for _, step in sorted(events, key=lambda e: (e[0], e[1])):
+            running += step
+            most = max(most, running)
+    return most
+
+
+def _rerun_seconds(runs: list[dict], killed: dict) -> float | None:
+    """Seconds from the kill until the last of the killed worker's jobs had
+    completed a run again."""
+    waits = []
+    if killed["at"] is None:
+        return None
+    for name in killed["held"]:
+        _, channel, option = name.split(":", 2)
+        finished = [
+            run["finished_at"]
+            for run in runs
+            if (run["channel"], run["option"]) == (channel, option)
+            and run["status"] == "completed"
+            and run["finished_at"] > killed["at"]
+        ]
+        if not finished:
+            return None
+        waits.append((min(finished) - killed["at"]).total_seconds())
+    return round(max(waits), 1) if waits else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
+    parser.add_argument("--channels", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=180.0)
+    parser.add_argument("--kill-at", type=float, default=None, help="default: a third in")
+    parser.add_argument("--orders", type=int, default=5, help="shipments per channel")
+    parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker at once")
+    parser.add_argument("--stalled-after", type=float, default=5.0)
+    parser.add_argument("--throughput", default="high", help="the channels' profile")
+    parser.add_argument("--latency", type=float, default=0.05, help="sandbox latency, s")
+    parser.add_argument(
+        "--compare", action="store_true", help="also time 1..N workers without a kill"
+    )
+    parser.add_argument("--db", help="a postgresql+psycopg:// URL (default: a throwaway one)")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

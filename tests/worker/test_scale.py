@@ -1,0 +1,25 @@
+"""A small scale run in CI: 20 channels with three recurring jobs each, two
+``techoms worker`` processes on PostgreSQL, one SIGKILLed while it holds runs
+and started again (``bench/scale.py``; docs/scale.md has the full run)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.sandbox_process import SandboxProcess
+from bench.scale import _parser, run_scale
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
+
+
+def test_twenty_channels_on_two_workers_with_a_kill(pg_url):
+    options = "--channels 20 --workers 2 --seconds 90 --kill-at 0 --orders 3 --stalled-after 2"
+    args = _parser().parse_args(options.split())
+    with SandboxProcess() as sandbox:
+        report = run_scale(pg_url, sandbox.url, args)
+    assert report["jobs_run"] == report["jobs_due"] == 60, report
+    assert report["most_runs_of_one_job_at_once"] == 1, report
+    assert (report["orders_duplicated"], report["shipments_not_sent"]) == (0, 0), report
+    assert report["killed_worker_held"] >= 1, report
+    assert report["killed_jobs_ran_again_after_s"] is not None, report
+    assert report["guarantees_hold"], report

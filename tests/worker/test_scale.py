@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 
 
 def test_twenty_channels_on_two_workers_with_a_kill(pg_url):
-    options = "--channels 20 --workers 2 --seconds 90 --kill-at 0 --orders 3 --stalled-after 2"
+    options = "--channels 20 --workers 2 --seconds 150 --kill-at 0 --orders 3 --stalled-after 2"
     args = _parser().parse_args(options.split())
     with SandboxProcess() as sandbox:
         report = run_scale(pg_url, sandbox.url, args)

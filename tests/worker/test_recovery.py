@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
@@ -36,16 +37,24 @@ async def _stalled_job_and(url: str, *, newer_waiting: bool) -> list[int]:
         return await recover_stalled_jobs(app, stalled_after=60)
 
 
+def _in_a_loop_of_its_own(coroutine):
+    """Run ``coroutine`` on a thread of its own: a browser test earlier in the
+    same test process leaves Playwright's event loop running on the main thread,
+    where ``asyncio.run`` refuses to start another."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def test_a_stalled_job_is_queued_again(pg_url):
     ensure_schema(pg_url)
-    recovered = asyncio.run(_stalled_job_and(pg_url, newer_waiting=False))
+    recovered = _in_a_loop_of_its_own(_stalled_job_and(pg_url, newer_waiting=False))
     [job] = queue_jobs(pg_url)
     assert recovered == [job.id] and job.status == "todo"
 
 
 def test_a_stalled_job_whose_retry_collides_with_a_newer_one_is_failed(pg_url):
     ensure_schema(pg_url)
-    recovered = asyncio.run(_stalled_job_and(pg_url, newer_waiting=True))
+    recovered = _in_a_loop_of_its_own(_stalled_job_and(pg_url, newer_waiting=True))
     stalled, newer = queue_jobs(pg_url)
     assert recovered == [stalled.id]
     assert (stalled.status, newer.status) == ("failed", "todo")

@@ -68,7 +68,7 @@ def test_a_warehouse_of_another_account_is_named_as_a_problem(sandbox, credentia
 def test_refused_credentials_keep_the_warehouse_disabled_and_secret(
     sandbox, credentials, form_choices
 ):
-    wrong = {**credentials, "api_secret": "not-the-secret-4711"}
+    wrong = {**credentials, "api_secret": "dummy-wrong-secret-4711"}
     form = evaluate_form(SCHEMA, wrong, choices=form_choices)
     warehouse = form["warehouse_id"]
     assert not warehouse.enabled

@@ -135,8 +135,20 @@ class CliState:
 
     @property
     def host(self) -> StoreHost:
+        """The host on a database that exists; a missing one is refused
+        (:class:`~techoms_core.store.problems.NoStore`), never created."""
+        return self._opened(create=False)
+
+    @property
+    def creating_host(self) -> StoreHost:
+        """The host, creating its database first when there is none: only for
+        the commands that can start a store (``channel add``, ``load``,
+        ``account set``, ``console``)."""
+        return self._opened(create=True)
+
+    def _opened(self, *, create: bool) -> StoreHost:
         if self._host is None:
-            self._host = _open_database(self.db)
+            self._host = _open_database(self.db, create=create)
             self._owns_host = True
         if not self._secrets_known:
             self._secrets_known = True
@@ -203,29 +215,30 @@ class CliState:
 pass_state = click.make_pass_decorator(CliState)
 
 
-def _open_database(db: str | Path | None) -> StoreHost:
+def _open_database(db: str | Path | None, *, create: bool) -> StoreHost:
     """The host on ``db`` (``--db`` / ``TECHOMS_DB``), else the default file.
 
-    A database named by the user is created only in a directory that exists
-    (a mistyped path creates nothing; the default directory is made), and a
-    file that is not a techOMS database is named. A PostgreSQL URL is opened
-    as given; one that cannot be reached is named without its password."""
+    Without ``create`` the database must exist. With it, a database named by
+    the user is created only in a directory that exists (a mistyped path
+    creates nothing; the default directory is made). A file that is not a
+    techOMS database is named. A PostgreSQL URL is opened as given; one that
+    cannot be reached is named without its password."""
     target = db if db is not None else default_db_target()
     if is_url(str(target)):
         try:
-            return open_host(str(target))
+            return open_host(str(target), create=create)
         except DatabaseError as error:
             shown = make_url(str(target)).render_as_string(hide_password=True)
             reason = getattr(error, "orig", None) or error
             raise CommandFailed(f"{shown} is not a usable techOMS database: {reason}") from None
     path = Path(db).expanduser() if db is not None else default_db_path()
-    if db is not None and not path.exists() and not path.parent.is_dir():
+    if create and db is not None and not path.exists() and not path.parent.is_dir():
         raise CommandFailed(
             f"no techOMS database at {path}, and no directory {path.parent} to create "
             f"one in (check --db or {DB_ENV_VAR})"
         )
     try:
-        return open_host(path)
+        return open_host(path, create=create)
     except DatabaseError as error:
         reason = getattr(error, "orig", None) or error
         raise CommandFailed(f"{path} is not a usable techOMS database: {reason}") from None

@@ -82,7 +82,7 @@ def account_set(state: CliState, source: str) -> None:
     product data: its Sync menu then offers Import Products and no longer
     offers Export/Update Products (see ``techoms menu NAME``).
     """
-    state.host.set_master_product_source(source.strip())
+    state.creating_host.set_master_product_source(source.strip())
     state.out.out.print(f"Master Product Source: {source.strip()}")
 
 
@@ -154,7 +154,7 @@ def channel_add(
         warehouse=warehouse,
         enabled=not disabled,
     )
-    state.host.add_channel(config)
+    state.creating_host.add_channel(config)
     state.out.out.print(
         f"Channel [bold]{name}[/] added ({plugin.declaration.display_name}). "
         f"Next: techoms health {name}"

@@ -49,7 +49,7 @@ def serve_console_for(state: CliState, *, host: str, port: int) -> None:
             "may try the password. Serve it behind HTTPS if you must."
         )
     console_state = ConsoleState(
-        host=state.host, registry=state.registry, environ=state.environ, password=password
+        host=state.creating_host, registry=state.registry, environ=state.environ, password=password
     )
 
     def started(url: str) -> None:

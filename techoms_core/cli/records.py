@@ -61,10 +61,11 @@ def load(state: CliState, kind: str, file: Path, as_json: bool) -> None:
         records = read_load_file(kind, file, ignored=ignored)
     except LoadError as error:
         _refuse(state, file, [str(problem) for problem in error.problems])
+    host = state.creating_host
     loader = {
-        "products": state.host.load_products,
-        "shipments": state.host.load_shipments,
-        "receipts": state.host.load_receipts,
+        "products": host.load_products,
+        "shipments": host.load_shipments,
+        "receipts": host.load_receipts,
     }[kind]
     try:
         report = loader(records)

@@ -24,6 +24,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+from techoms_core.store.problems import NoStore
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 #: The execution option that makes a transaction read-only (``Database._read``).
@@ -120,8 +122,11 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, *, create: bool = True, label: str = "") -> None:
     """Bring the schema up to the newest migration; write nothing when it is.
+    With ``create=False`` a database holding no techOMS schema yet is refused
+    (:class:`~techoms_core.store.problems.NoStore`, naming ``label``) instead of
+    getting one.
 
     Processes starting together (workers on one PostgreSQL) migrate one at a
     time: the upgrade runs in a write transaction, and Alembic reads the
@@ -132,6 +137,8 @@ def migrate(engine: Engine) -> None:
         current = MigrationContext.configure(connection).get_current_revision()
     if current == head:
         return
+    if current is None and not create:
+        raise NoStore(label or engine.url.render_as_string(hide_password=True), missing_file=False)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

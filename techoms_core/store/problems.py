@@ -5,6 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from techoms_core.host import HostError
+from techoms_core.store.paths import DB_ENV_VAR
 
 
 class StoreError(HostError, ValueError):
@@ -23,6 +24,23 @@ class DatabaseBusy(HostError):
         )
         self.path = path
         self.timeout = timeout
+
+
+class NoStore(StoreError):
+    """A database opened only to read that does not exist, or holds no techOMS
+    store yet: reading never creates one."""
+
+    def __init__(self, where: object, *, missing_file: bool) -> None:
+        found = (
+            f"no techOMS database at {where}"
+            if missing_file
+            else (f"{where} holds no techOMS database yet")
+        )
+        super().__init__(
+            f"{found}; reading never creates one: `techoms channel add`, `techoms load` "
+            f"or `techoms account set` does (check --db or ${DB_ENV_VAR})"
+        )
+        self.where = where
 
 
 #: Seconds a command waits for another process's write lock before giving up.

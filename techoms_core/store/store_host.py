@@ -15,7 +15,7 @@ from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
 from techoms_core.store.mapping_rows import MappingStore
 from techoms_core.store.paths import create_private_file, default_db_target
-from techoms_core.store.problems import BUSY_TIMEOUT_ENV_VAR, StoreError
+from techoms_core.store.problems import BUSY_TIMEOUT_ENV_VAR, NoStore, StoreError
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
 from techoms_core.store.reviews import ReviewStore
@@ -45,12 +45,14 @@ class StoreHost(
     ``StoreHost(target)`` opens the database ``target``: a SQLite file path
     (the file is created if needed) or a ``postgresql+psycopg://`` URL (the
     database must exist), and brings its schema up to date with the Alembic
-    migrations. Each part of the host lives in its own module: account and
-    channels (``channels``), mappings (``mapping_rows``), loading records
-    (``records``), display (``views``), sends, receives and snapshots, the
-    review queue (``reviews``), the run log, locks and jobs (``schedule``), and
-    the console's paged reads (``browse``) and mapping row edits
-    (``mapping_edits``).
+    migrations. ``create=False`` opens only a techOMS database that exists
+    (a missing file, or a database without the schema, is
+    :class:`~techoms_core.store.problems.NoStore`): what every read uses.
+    Each part of the host lives in its own module: account and channels
+    (``channels``), mappings (``mapping_rows``), loading records (``records``),
+    display (``views``), sends, receives and snapshots, the review queue
+    (``reviews``), the run log, locks and jobs (``schedule``), and the
+    console's paged reads (``browse``) and mapping row edits (``mapping_edits``).
 
     A new SQLite file is created readable by its owner only (0600; SQLite
     gives its WAL and shared-memory files the same mode). Literal secrets in
@@ -73,6 +75,7 @@ class StoreHost(
         clock: Clock | None = None,
         secret_keys: SecretKeys | None = None,
         pool_size: int = 5,
+        create: bool = True,
     ) -> None:
         self._clock = clock or utc_now
         self._keys = secret_keys or SecretKeys.from_environment()
@@ -84,10 +87,15 @@ class StoreHost(
         if self._engine.dialect.name == "sqlite":
             self.path = Path(self._engine.url.database)
             self._label = str(self.path)
-            create_private_file(self.path)
+            if create:
+                create_private_file(self.path)
+            elif not self.path.exists() or self.path.stat().st_size == 0:
+                # Connecting would create it (or, empty, make it a WAL database).
+                self._engine.dispose()
+                raise NoStore(self.path, missing_file=not self.path.exists())
         try:
             with self._busy_is_named():
-                migrate(self._engine)
+                migrate(self._engine, create=create, label=self._label)
         except Exception:
             self._engine.dispose()
             raise
@@ -120,8 +128,9 @@ SqliteHost = StoreHost
 def open_host(target: str | Path | None = None, **options) -> StoreHost:
     """Open the host database ``target`` (a SQLite path or a PostgreSQL URL),
     else ``$TECHOMS_DB``, else the default file in the user's data directory.
-    A SQLite file's directory is created (0700). ``$TECHOMS_BUSY_TIMEOUT``
-    (seconds) sets the busy timeout unless given."""
+    A SQLite file's directory is created (0700) unless ``create=False`` is
+    given (then the database must exist). ``$TECHOMS_BUSY_TIMEOUT`` (seconds)
+    sets the busy timeout unless given."""
     if target is None:
         target = default_db_target()
     if "busy_timeout" not in options and os.environ.get(BUSY_TIMEOUT_ENV_VAR, "").strip():
@@ -130,7 +139,8 @@ def open_host(target: str | Path | None = None, **options) -> StoreHost:
         make_url(str(target))  # a malformed URL fails here, naming no password
         return StoreHost(target, **options)
     chosen = Path(target).expanduser()
-    chosen.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if options.get("create", True):
+        chosen.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return StoreHost(chosen, **options)
 
 

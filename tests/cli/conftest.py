@@ -80,6 +80,14 @@ def cli(db_target: str | Path, registry: Registry, sandbox) -> Cli:  # noqa: F81
     return Cli(db_target, environ, registry)
 
 
+@pytest.fixture
+def store(cli: Cli) -> Cli:
+    """The CLI on a store that exists and holds nothing yet, started as a user
+    would (a read never creates one: ``account set`` does)."""
+    cli("account", "set", "--master-product-source", "techoms")
+    return cli
+
+
 def channel_settings(sandbox, *, key: str | None = None, secret: str | None = None) -> list[str]:  # noqa: F811
     """``--set`` options for a Leanafy channel on the sandbox (env secrets by default)."""
     return [

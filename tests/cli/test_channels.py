@@ -50,7 +50,8 @@ def test_add_list_show_set_delete(cli, sandbox):
     assert cli.json("channel", "list") == []
 
 
-def test_bad_settings_are_all_reported_and_nothing_is_saved(cli):
+def test_bad_settings_are_all_reported_and_nothing_is_saved(store):
+    cli = store
     result = cli(
         "channel", "add", "east", "--plugin", "leanafy",
         "--set", "api_url=http://example.com",
@@ -81,7 +82,8 @@ def test_channel_set_validates_the_whole_result(cli, channel):
     assert cli.json("channel", "show", channel)["settings"]["throughput"] == "default"
 
 
-def test_unknown_channel_and_unknown_plugin(cli):
+def test_unknown_channel_and_unknown_plugin(store):
+    cli = store
     for args in (("channel", "show", "nope"), ("health", "nope"), ("menu", "nope")):
         assert "no channel named 'nope'" in cli(*args, status=1).stderr
     result = cli("channel", "add", "x", "--plugin", "acme", status=1)
@@ -132,9 +134,10 @@ def test_the_master_product_source_must_be_a_channel(cli):
 def test_the_database_comes_from_db_or_techoms_db(tmp_path, registry):
     chosen, from_env = tmp_path / "chosen.db", tmp_path / "from-env.db"
     runner = CliRunner(env={"TECHOMS_DB": str(from_env)})
-    result = runner.invoke(main, ["account", "show"], obj=CliState(registry=registry))
+    start = ["account", "set", "--master-product-source", "techoms"]
+    result = runner.invoke(main, start, obj=CliState(registry=registry))
     assert result.exit_code == 0 and from_env.exists()
-    result = runner.invoke(
-        main, ["--db", str(chosen), "account", "show"], obj=CliState(registry=registry)
-    )
+    result = runner.invoke(main, ["--db", str(chosen), *start], obj=CliState(registry=registry))
     assert result.exit_code == 0 and chosen.exists()
+    result = runner.invoke(main, ["account", "show"], obj=CliState(registry=registry))
+    assert result.exit_code == 0 and "techoms" in result.stdout

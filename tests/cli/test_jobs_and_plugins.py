@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 
 from plugins.registry import ENTRY_POINT_GROUP, Registry
 from techoms_core.cli import CliState, main
+from techoms_core.store import StoreHost
 
 
 def test_jobs_set_list_and_run_once(cli, loaded, sandbox):
@@ -48,6 +49,7 @@ def test_jobs_only_for_options_in_the_menu(cli, channel):
 
 
 def test_jobs_run_stops_cleanly_on_sigterm(tmp_path):
+    StoreHost(tmp_path / "t.db").close()
     command = [sys.executable, "-m", "techoms_core.cli", "--db", str(tmp_path / "t.db")]
     process = subprocess.Popen(
         [*command, "jobs", "run"],

@@ -8,7 +8,8 @@ import json
 from tests.cli.conftest import DATA
 
 
-def test_a_bad_load_file_names_index_key_and_field_and_loads_nothing(cli, tmp_path):
+def test_a_bad_load_file_names_index_key_and_field_and_loads_nothing(store, tmp_path):
+    cli = store
     records = json.loads((DATA / "shipments.json").read_text())
     records[3]["lines"][0]["quantity"] = 0
     records[1]["ship_to"].pop("postal_code")

@@ -34,7 +34,8 @@ def _product(sku: str, **changes) -> dict:
         ),
     ],
 )
-def test_numbers_must_be_finite_and_within_bounds(cli, tmp_path, changes, field, message):
+def test_numbers_must_be_finite_and_within_bounds(store, tmp_path, changes, field, message):
+    cli = store
     file = _products(tmp_path, _product("OK-1"), _product("B-1", **changes))
     refused = cli("load", "products", file, status=1)
     assert f"record 1 (product B-1): {field}: " in refused.stderr
@@ -93,7 +94,8 @@ def test_compatibility_forms_of_a_sku_are_the_same_sku(cli, tmp_path):
     assert product["name"] == "Renamed"
 
 
-def test_repeated_json_keys_are_refused_naming_the_field(cli, tmp_path):
+def test_repeated_json_keys_are_refused_naming_the_field(store, tmp_path):
+    cli = store
     path = tmp_path / "products.json"
     path.write_text(
         '[{"sku": "A-1", "name": "n", "uom": "each"},'

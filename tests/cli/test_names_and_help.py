@@ -86,11 +86,50 @@ def test_a_mistyped_db_creates_nothing(cli, tmp_path):
     missing = tmp_path / "no" / "such" / "dir" / "x.db"
     cli.db = missing
     result = cli("channel", "list", status=1)
+    assert f"no techOMS database at {missing}; reading never creates one" in result.stderr
+    result = cli("load", "products", str(DATA / "products.json"), status=1)
     assert f"no techOMS database at {missing}, and no directory" in result.stderr
-    cli("load", "products", str(DATA / "products.json"), status=1)
     assert not (tmp_path / "no").exists()
     document = cli.json("show", "products", status=1)
     assert document["ok"] is False and "no techOMS database" in document["message"]
+
+
+READS = [
+    ("channel", "list"),
+    ("account", "show"),
+    ("show", "products"),
+    ("show", "inventory"),
+    ("log",),
+    ("jobs", "list"),
+    ("jobs", "run", "--once"),
+    ("review", "list"),
+    ("key", "show"),
+]
+
+
+@pytest.mark.parametrize("command", READS, ids=" ".join)
+def test_a_read_never_creates_a_database(cli, tmp_path, command):
+    cli.db = missing = tmp_path / "x.db"
+    result = cli(*command, status=1)
+    said = " ".join(result.stderr.split())
+    assert f"no techOMS database at {missing}; reading never creates one" in said
+    assert "`techoms channel add`, `techoms load` or `techoms account set` does" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_refuses_an_empty_file_and_leaves_it_empty(cli, tmp_path):
+    cli.db = empty = tmp_path / "x.db"
+    empty.touch()
+    document = cli.json("channel", "list", status=1)
+    assert document["message"].startswith(f"{empty} holds no techOMS database yet")
+    assert empty.stat().st_size == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["x.db"]
+
+
+def test_a_write_creates_the_database_a_read_then_opens(cli, tmp_path):
+    cli.db = tmp_path / "x.db"
+    cli("load", "products", str(DATA / "products.json"))
+    assert len(cli.json("show", "products")) == 6
 
 
 def test_a_file_that_is_not_a_database_is_named(cli, tmp_path):

@@ -17,6 +17,7 @@ from techoms_core.host import Host, RunStatus, RunTraffic
 from techoms_core.models import Product
 from techoms_core.store import StoreHost, default_db_path, default_db_target, open_host
 from techoms_core.store.engine import alembic_config, open_engine
+from techoms_core.store.problems import NoStore
 from techoms_core.store.schema import metadata
 from tests.host import samples
 from tests.stores import raw_transaction
@@ -168,3 +169,19 @@ def test_workers_starting_together_migrate_an_empty_database_once(pg_cluster):
     assert outputs == ["techoms"] * 3
     with raw_transaction(url) as connection:
         assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_opening_only_to_read_creates_nothing(empty_target):
+    with pytest.raises(NoStore, match="reading never creates one") as refused:
+        StoreHost(empty_target, create=False)
+    assert refused.value.where is not None
+    with StoreHost(empty_target):
+        pass
+    StoreHost(empty_target, create=False).close()  # a store that exists opens
+
+
+def test_a_missing_file_opened_to_read_is_not_created(tmp_path):
+    missing = tmp_path / "deeper" / "x.db"
+    with pytest.raises(NoStore, match=f"no techOMS database at {missing}"):
+        open_host(missing, create=False)
+    assert list(tmp_path.iterdir()) == []

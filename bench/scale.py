@@ -32,6 +32,7 @@ from pathlib import Path
 import attrs
 from sqlalchemy import select
 
+from bench.processes import stop_processes
 from bench.sandbox_process import API_KEY, API_SECRET, SandboxAdmin, SandboxProcess
 from techoms_core import jobs as schedule
 from techoms_core.context import ChannelConfig
@@ -142,36 +143,38 @@ class _Workers:
         return process
 
     def stop_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes(self.processes, grace=60)
 
 
 def _kill_midway(host: StoreHost, workers: _Workers, started: float, args) -> dict:
     """SIGKILL the worker holding the most run locks once the run is midway
     (``--kill-at`` seconds, then as soon as a worker holds one), start a new
-    one, and say what the killed one held."""
+    one, and say what the killed one held when it died."""
     time.sleep(max(0.0, started + args.kill_at - time.monotonic()))
     alive = {p.pid: p for p in workers.processes if p.poll() is None}
-    held: dict[int, list[str]] = defaultdict(list)
+    held = _locks_by_pid(host)
     while not any(held.get(pid) for pid in alive) and not _all_ran(host):
-        held.clear()
-        with host._read() as connection:
-            for name, pid in connection.execute(select(schema.locks.c.name, schema.locks.c.pid)):
-                held[pid].append(name)
         time.sleep(0.05)
+        held = _locks_by_pid(host)
     victim = max(alive, key=lambda pid: len(held.get(pid, [])))
     os.kill(victim, signal.SIGKILL)
     at = dt.datetime.now(dt.UTC)
     alive[victim].wait()
+    # What it held at its death, read once it is dead: the locks seen before
+    # the kill may belong to runs it finished meanwhile (a run takes a fraction
+    # of a second), which have nothing to run again. Its locks stay in place
+    # until another worker takes them over, after --stalled-after seconds.
+    dead_held = _locks_by_pid(host).get(victim, [])
     workers.start()
-    return {"pid": victim, "at": at, "held": sorted(held.get(victim, []))}
+    return {"pid": victim, "at": at, "held": sorted(dead_held)}
+
+
+def _locks_by_pid(host: StoreHost) -> dict[int, list[str]]:
+    held: dict[int, list[str]] = defaultdict(list)
+    with host._read() as connection:
+        for name, pid in connection.execute(select(schema.locks.c.name, schema.locks.c.pid)):
+            held[pid].append(name)
+    return held
 
 
 def _wait_all_ran(host: StoreHost, started: float, seconds: float) -> None:

@@ -5,7 +5,6 @@ can slow it down and count what it stored)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bench.processes import stop_processes
 from plugins.leanafy.sandbox.testing import sandbox, sandbox_server  # noqa: F401
 from techoms_core.context import ChannelConfig
 from techoms_core.store import StoreHost
@@ -58,15 +58,8 @@ class Workers:
         return process.log.read()  # type: ignore[attr-defined]
 
     def stop_all(self) -> None:
+        stop_processes(self.processes, grace=30)
         for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
             process.log.close()  # type: ignore[attr-defined]
 
 

@@ -1,7 +1,9 @@
-"""The token bucket behind the ``rate_limit`` fault, on a hand-driven clock."""
+"""The token bucket behind the ``rate_limit`` fault, and the peak request rate the
+counters keep, on a hand-driven clock."""
 
 from __future__ import annotations
 
+from plugins.leanafy.sandbox.counters import Counters
 from plugins.leanafy.sandbox.rate_limit import RequestWindow, TokenBucket
 
 
@@ -51,3 +53,16 @@ def test_the_nominal_window_counts_but_never_refuses():
     assert [d.remaining for d in decisions] == [1, 0, 0]
     clock.now += 1
     assert window.take().remaining == 1
+
+
+def test_the_peak_counts_the_busiest_one_second_window():
+    clock = HandClock()
+    counters = Counters(clock=clock)
+    for step in (0.0, 0.5, 0.4, 0.05, 0.1, 2.0, 0.01):
+        clock.now += step
+        counters.request("GET /v1/me")
+    # Arrivals at 100.0, 100.5, 100.9, 100.95, 101.05, 103.05, 103.06: the busiest
+    # second holds 100.5 .. 101.05 (four), never 100.0 .. 101.05 (that is longer).
+    assert counters.snapshot()["peak_requests_per_second"] == 4
+    counters.reset()
+    assert counters.peak_requests_per_second() == 0

@@ -9,6 +9,8 @@ Leanafy that behaves like the real one, including when it misbehaves:
   ``server.faults`` injects latency, throttling, 5xx, store-then-fail, malformed
   JSON and slow answers; ``server.counters`` shows what arrived;
   ``server.wait_until_handled(timeout)`` waits for what a killed client left behind.
+- ``server.add_account()`` serves another API key with its own client,
+  warehouses, records, fault rules and counters: one sandbox, many accounts.
 - :mod:`plugins.leanafy.sandbox.testing` offers pytest fixtures.
 
 See ``docs/sandbox.md``.

@@ -1,9 +1,10 @@
-"""The admin API under ``/_sandbox/``: warehouse floor, seeding, faults and counters.
+"""The admin API under ``/_sandbox/``: warehouse floor, seeding, faults, counters, accounts.
 
 Guarded by the same ``X-API-Key``/``X-API-Secret`` as ``/v1``, and, when the sandbox
 is bound to anything but loopback, by its admin token in ``X-Sandbox-Admin-Token``
-too; never subject to faults or rate limits. Bodies are JSON objects (empty means
-``{}``); answers use the ``/v1`` envelopes.
+too; never subject to faults or rate limits. Every call acts on the account whose
+credentials it carries; only the primary account may add and list accounts.
+Bodies are JSON objects (empty means ``{}``); answers use the ``/v1`` envelopes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from werkzeug.routing import Rule
 
 from .envelope import Exchange, Reply
-from .errors import not_found
+from .errors import forbidden, not_found
 from .seed import SEEDS
 from .validation import BodyReader, FieldErrors
 
@@ -37,23 +38,25 @@ ADMIN_RULES = [
     Rule(f"{ADMIN_PREFIX}/inventory", methods=["PUT"], endpoint="set_inventory"),
     Rule(f"{ADMIN_PREFIX}/orders/<order_id>/<move>", methods=["POST"], endpoint="order_move"),
     Rule(f"{ADMIN_PREFIX}/arns/<arn_id>/<move>", methods=["POST"], endpoint="arn_move"),
+    Rule(f"{ADMIN_PREFIX}/accounts", methods=["GET"], endpoint="list_accounts"),
+    Rule(f"{ADMIN_PREFIX}/accounts", methods=["POST"], endpoint="add_account"),
 ]
 
 
 def counters(exchange: Exchange) -> Reply:
     """``GET /_sandbox/counters``."""
-    return Reply(200, exchange.sandbox.counters.snapshot())
+    return Reply(200, exchange.account.counters.snapshot())
 
 
 def reset_counters(exchange: Exchange) -> Reply:
     """``DELETE /_sandbox/counters``: zero them."""
-    exchange.sandbox.counters.reset()
-    return Reply(200, exchange.sandbox.counters.snapshot())
+    exchange.account.counters.reset()
+    return Reply(200, exchange.account.counters.snapshot())
 
 
 def faults(exchange: Exchange) -> Reply:
     """``GET /_sandbox/faults``: seed, rules (with how often each fired), kinds."""
-    return Reply(200, exchange.sandbox.faults.describe())
+    return Reply(200, exchange.account.faults.describe())
 
 
 def configure_faults(exchange: Exchange) -> Reply:
@@ -66,29 +69,29 @@ def configure_faults(exchange: Exchange) -> Reply:
     if rules is not None and not isinstance(rules, list):
         reader.fail("rules", "must be a list")
     errors.raise_if_any()
-    exchange.sandbox.faults.configure(seed=seed, rules=rules)
-    return Reply(200, exchange.sandbox.faults.describe())
+    exchange.account.faults.configure(seed=seed, rules=rules)
+    return Reply(200, exchange.account.faults.describe())
 
 
 def add_fault(exchange: Exchange) -> Reply:
     """``POST /_sandbox/faults`` with one rule -> 201 with the rule and its id."""
     body = exchange.json_object()
     kind = body.pop("kind", None)
-    rule = exchange.sandbox.faults.add(kind, **body)
+    rule = exchange.account.faults.add(kind, **body)
     return Reply(201, rule.to_dict())
 
 
 def clear_faults(exchange: Exchange) -> Reply:
     """``DELETE /_sandbox/faults``: remove every rule."""
-    exchange.sandbox.faults.clear()
-    return Reply(200, exchange.sandbox.faults.describe())
+    exchange.account.faults.clear()
+    return Reply(200, exchange.account.faults.describe())
 
 
 def remove_fault(exchange: Exchange, rule_id: int) -> Reply:
     """``DELETE /_sandbox/faults/<id>``."""
-    if not exchange.sandbox.faults.remove(rule_id):
+    if not exchange.account.faults.remove(rule_id):
         raise not_found(f"no fault rule {rule_id}")
-    return Reply(200, exchange.sandbox.faults.describe())
+    return Reply(200, exchange.account.faults.describe())
 
 
 def reset(exchange: Exchange) -> Reply:
@@ -98,14 +101,14 @@ def reset(exchange: Exchange) -> Reply:
         "seed", SEEDS
     )
     errors.raise_if_any()
-    exchange.sandbox.reset(seed or "empty")
+    exchange.account.reset(seed or "empty")
     return Reply(200, {"seed": seed or "empty"})
 
 
 def dump_state(exchange: Exchange) -> Reply:
     """``GET /_sandbox/state``: every record as stored (what a state file holds),
     without the credentials."""
-    document = exchange.sandbox.state.to_document()
+    document = exchange.account.state.to_document()
     document.pop("credentials", None)
     return Reply(200, document)
 
@@ -122,13 +125,13 @@ def create_items(exchange: Exchange) -> Reply:
         prefix = generate.text("sku_prefix") or "SKU-"
         start = generate.positive_int("start") or 1
         errors.raise_if_any()
-        created = exchange.sandbox.warehouse.generate_items(count or 0, prefix, start)
+        created = exchange.account.warehouse.generate_items(count or 0, prefix, start)
         return Reply(201, {"created": created})
     items = body.get("items")
     if not isinstance(items, list) or not items:
         reader.fail("items", "must be a non-empty list (or give generate)")
     errors.raise_if_any()
-    return Reply(201, {"created": len(exchange.sandbox.warehouse.create_items(items))})
+    return Reply(201, {"created": len(exchange.account.warehouse.create_items(items))})
 
 
 def set_inventory(exchange: Exchange) -> Reply:
@@ -138,7 +141,7 @@ def set_inventory(exchange: Exchange) -> Reply:
     errors = FieldErrors()
     BodyReader(body, "", errors, ("rows",))
     errors.raise_if_any()
-    return Reply(200, exchange.sandbox.warehouse.set_inventory_rows(body.get("rows")))
+    return Reply(200, exchange.account.warehouse.set_inventory_rows(body.get("rows")))
 
 
 def order_move(exchange: Exchange, order_id: str, move: str) -> Reply:
@@ -149,7 +152,7 @@ def order_move(exchange: Exchange, order_id: str, move: str) -> Reply:
     """
     if move not in ORDER_MOVES:
         raise not_found(f"no order operation {move!r}; one of {', '.join(ORDER_MOVES)}")
-    floor = exchange.sandbox.warehouse
+    floor = exchange.account.warehouse
     body = exchange.json_object(optional=True)
     errors = FieldErrors()
     fields = {"ship": ("packages", "allow_over"), "cancel": ("reason",)}.get(move, ())
@@ -175,7 +178,7 @@ def arn_move(exchange: Exchange, arn_id: str, move: str) -> Reply:
     ``{"lines": [...]}``, ``close`` an optional ``{"lines": [...]}``."""
     if move not in ARN_MOVES:
         raise not_found(f"no ARN operation {move!r}; one of {', '.join(ARN_MOVES)}")
-    floor = exchange.sandbox.warehouse
+    floor = exchange.account.warehouse
     body = exchange.json_object(optional=True)
     errors = FieldErrors()
     BodyReader(body, "", errors, ("lines",) if move != "cancel" else ())
@@ -185,6 +188,38 @@ def arn_move(exchange: Exchange, arn_id: str, move: str) -> Reply:
     if move == "close":
         return Reply(200, floor.close_arn(arn_id, body.get("lines")))
     return Reply(200, floor.cancel_arn(arn_id))
+
+
+def list_accounts(exchange: Exchange) -> Reply:
+    """``GET /_sandbox/accounts`` (primary only): every account's ``api_key``,
+    ``client`` and ``warehouses``, the primary first; never a secret."""
+    _primary_only(exchange)
+    return Reply(200, [account.describe() for account in exchange.sandbox.accounts.all()])
+
+
+def add_account(exchange: Exchange) -> Reply:
+    """``POST /_sandbox/accounts`` ``{"api_key", "api_secret", "seed", "client_name"}``
+    (all optional; primary only) -> 201 with the account and its ``api_secret``."""
+    _primary_only(exchange)
+    errors = FieldErrors()
+    fields = ("api_key", "api_secret", "seed", "client_name")
+    reader = BodyReader(exchange.json_object(optional=True), "", errors, fields)
+    api_key, api_secret = reader.text("api_key"), reader.text("api_secret")
+    seed = reader.choice("seed", SEEDS) or "empty"
+    client_name = reader.text("client_name")
+    for field, value in (("api_key", api_key), ("api_secret", api_secret)):
+        if value and not (value.isascii() and value.isprintable() and " " not in value):
+            reader.fail(field, "must be printable ASCII without spaces (it travels in a header)")
+    errors.raise_if_any()
+    account = exchange.sandbox.accounts.add(
+        api_key=api_key, api_secret=api_secret, seed=seed, client_name=client_name
+    )
+    return Reply(201, {**account.describe(), "api_secret": account.api_secret})
+
+
+def _primary_only(exchange: Exchange) -> None:
+    if exchange.account is not exchange.sandbox.accounts.primary:
+        raise forbidden("only the sandbox's primary account manages accounts")
 
 
 ADMIN_HANDLERS: dict[str, Callable[..., Reply]] = {
@@ -201,4 +236,6 @@ ADMIN_HANDLERS: dict[str, Callable[..., Reply]] = {
     "set_inventory": set_inventory,
     "order_move": order_move,
     "arn_move": arn_move,
+    "list_accounts": list_accounts,
+    "add_account": add_account,
 }

@@ -1,8 +1,9 @@
 """The WSGI application: faults, authentication, routing and envelopes.
 
-A ``/v1`` request goes: count it -> rate limits, latency and refusals (faults) ->
-``X-API-Key``/``X-API-Secret`` (401) -> route (404, 405) -> handler -> faults on the
-answer (store then fail, malformed JSON, slow). Every answer carries
+A ``/v1`` request goes: find the account of its ``X-API-Key`` (the primary for an
+unknown key) -> count it -> that account's rate limits, latency and refusals
+(faults) -> ``X-API-Key``/``X-API-Secret`` (401) -> route (404, 405) -> handler on
+the account -> faults on the answer (store then fail, malformed JSON, slow). Every answer carries
 ``X-Request-Id``; every ``/v1`` answer also ``X-RateLimit-Limit`` and
 ``X-RateLimit-Remaining``. ``/_sandbox`` requests skip faults and rate limits.
 """
@@ -22,6 +23,7 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, MethodNotAllo
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
+from .accounts import Account
 from .admin import ADMIN_HANDLERS, ADMIN_PREFIX, ADMIN_RULES, ADMIN_TOKEN_HEADER
 from .endpoints import REFUSED_METHODS, V1_HANDLERS, V1_RULES
 from .envelope import Exchange, Reply, encode
@@ -78,7 +80,7 @@ def error_response(error: ApiError) -> Response:
 
 
 class SandboxApp:
-    """The Leanafy sandbox as a WSGI application over one :class:`Sandbox`."""
+    """The Leanafy sandbox as a WSGI application over one :class:`Sandbox` and its accounts."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -97,7 +99,11 @@ class SandboxApp:
 
     def _serve_api(self, request: Request, environ: dict[str, Any]) -> Response:
         endpoint = f"{request.method} {request.path}"
-        counters, faults = self.sandbox.counters, self.sandbox.faults
+        # Faults and rate limits act before authentication, as a gateway's keyed
+        # on the API key would: a wrong secret still spends its key's rate.
+        accounts = self.sandbox.accounts
+        account = accounts.get(request.headers.get("X-API-Key", "")) or accounts.primary
+        counters, faults = account.counters, account.faults
         counters.request(endpoint)
         admission = faults.admit(endpoint)
         if admission.delay:
@@ -108,7 +114,7 @@ class SandboxApp:
             response, stored = self._answer(request, API_ROUTES, V1_HANDLERS)
             aftermath = faults.aftermath(endpoint, response.status_code, stored)
             if aftermath is not None:
-                response = self._befall(aftermath, response, endpoint, environ)
+                response = self._befall(aftermath, account, response, endpoint, environ)
         response.headers["X-RateLimit-Limit"] = str(admission.rate.limit)
         response.headers["X-RateLimit-Remaining"] = str(admission.rate.remaining)
         counters.response(endpoint, response.status_code)
@@ -123,11 +129,16 @@ class SandboxApp:
         return error_response(ApiError(refusal.status, code, f"injected {code}"))
 
     def _befall(
-        self, aftermath: Aftermath, response: Response, endpoint: str, environ: dict[str, Any]
+        self,
+        aftermath: Aftermath,
+        account: Account,
+        response: Response,
+        endpoint: str,
+        environ: dict[str, Any],
     ) -> Response:
         if aftermath.kind == "store_then_fail":
             if aftermath.mode == "drop":
-                self.sandbox.counters.response(endpoint, 0)
+                account.counters.response(endpoint, 0)
                 self._drop(environ)
             return proxy_response(504)
         if aftermath.kind == "malformed_json":
@@ -155,23 +166,23 @@ class SandboxApp:
         given = request.headers.get(ADMIN_TOKEN_HEADER, "")
         return not hmac.compare_digest(given.encode(), expected.encode())
 
-    def _authenticate(self, request: Request) -> None:
-        credentials = self.sandbox.state.credentials
+    def _authenticate(self, request: Request) -> Account:
         key = request.headers.get("X-API-Key", "")
         secret = request.headers.get("X-API-Secret", "")
-        key_ok = hmac.compare_digest(key.encode(), credentials.api_key.encode())
-        secret_ok = hmac.compare_digest(secret.encode(), credentials.api_secret.encode())
-        if not (key_ok and secret_ok):
+        account = self.sandbox.accounts.authenticate(key, secret)
+        if account is None:
             raise invalid_credentials()
+        return account
 
     def _answer(
         self, request: Request, routes: Map, handlers: dict[str, Any]
     ) -> tuple[Response, bool]:
         """The handler's answer, and whether it stored a create."""
         try:
-            self._authenticate(request)
+            account = self._authenticate(request)
             endpoint, arguments = self._route(request, routes)
-            reply: Reply = handlers[endpoint](Exchange(request, self.sandbox), **arguments)
+            exchange = Exchange(request, account, self.sandbox)
+            reply: Reply = handlers[endpoint](exchange, **arguments)
         except ApiError as error:
             return error_response(error), False
         except (ClientDisconnected, ConnectionError) as error:

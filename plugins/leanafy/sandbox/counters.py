@@ -1,6 +1,8 @@
 """Counters that let tests prove "no duplicates" and "everything arrived".
 
 ``requests`` and ``responses`` count API calls per endpoint (``"POST /v1/order"``);
+``peak_requests_per_second`` is the most requests that arrived within any one
+second (a sliding window, as a throughput cap counts them);
 ``injected`` counts faults per kind and endpoint; ``creates`` counts, per kind
 (``item``, ``order``, ``arn``) and key (the SKU, or the ``primary_reference_number``),
 every create that reached the handler (``received``) and every one stored
@@ -12,19 +14,25 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from .models import sku_key
 
 NO_REFERENCE = "(none)"
 CREATE_KINDS = ("item", "order", "arn")
+#: The window of ``peak_requests_per_second``, in seconds.
+PEAK_WINDOW = 1.0
 
 
 class Counters:
     """Thread-safe tallies of what the sandbox received, answered and injected."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
+        self._clock = clock
         self.reset()
 
     def reset(self) -> None:
@@ -35,11 +43,23 @@ class Counters:
             self._injected: dict[str, dict[str, int]] = {}
             self._creates: dict[str, dict[str, dict[str, int]]] = {k: {} for k in CREATE_KINDS}
             self._spellings: dict[str, str] = {}
+            self._arrivals: deque[float] = deque()
+            self._peak = 0
 
     def request(self, endpoint: str) -> None:
         """One API request arrived at ``endpoint``."""
         with self._lock:
             self._requests[endpoint] = self._requests.get(endpoint, 0) + 1
+            now, arrivals = self._clock(), self._arrivals
+            arrivals.append(now)
+            while arrivals[0] <= now - PEAK_WINDOW:
+                arrivals.popleft()
+            self._peak = max(self._peak, len(arrivals))
+
+    def peak_requests_per_second(self) -> int:
+        """The most requests that arrived within one second (any second-long window)."""
+        with self._lock:
+            return self._peak
 
     def response(self, endpoint: str, status: int) -> None:
         """One API response left with ``status`` (a dropped connection counts as 0)."""
@@ -111,5 +131,6 @@ class Counters:
                     "responses": self._responses,
                     "injected": self._injected,
                     "creates": self._creates,
+                    "peak_requests_per_second": self._peak,
                 }
             )

@@ -41,7 +41,7 @@ REFUSED_METHODS = {
 
 def me(exchange: Exchange) -> Reply:
     """``GET /v1/me``: the key's client and warehouses."""
-    state = exchange.sandbox.state
+    state = exchange.account.state
     return Reply(
         200,
         {
@@ -53,13 +53,13 @@ def me(exchange: Exchange) -> Reply:
 
 def get_item(exchange: Exchange) -> Reply:
     """``GET /v1/item?sku=``."""
-    return Reply(200, queries.get_item(exchange.sandbox.state, exchange.request.args))
+    return Reply(200, queries.get_item(exchange.account.state, exchange.request.args))
 
 
 def create_item(exchange: Exchange) -> Reply:
     """``POST /v1/item`` -> 201 with the item."""
     body = exchange.json_object()
-    counters, state = exchange.sandbox.counters, exchange.sandbox.state
+    counters, state = exchange.account.counters, exchange.account.state
     counters.create_received("item", _text(body.get("sku")))
     item = intake.create_item(state, body)
     counters.create_stored("item", item.sku)
@@ -68,25 +68,25 @@ def create_item(exchange: Exchange) -> Reply:
 
 def list_items(exchange: Exchange) -> Reply:
     """``GET /v1/items``."""
-    payload, meta = queries.list_items(exchange.sandbox.state, exchange.request.args)
+    payload, meta = queries.list_items(exchange.account.state, exchange.request.args)
     return Reply(200, payload, meta)
 
 
 def list_inventory(exchange: Exchange) -> Reply:
     """``GET /v1/inventory``."""
-    payload, meta = queries.list_inventory(exchange.sandbox.state, exchange.request.args)
+    payload, meta = queries.list_inventory(exchange.account.state, exchange.request.args)
     return Reply(200, payload, meta)
 
 
 def get_order(exchange: Exchange) -> Reply:
     """``GET /v1/order?_id=``."""
-    return Reply(200, queries.get_order(exchange.sandbox.state, exchange.request.args))
+    return Reply(200, queries.get_order(exchange.account.state, exchange.request.args))
 
 
 def create_order(exchange: Exchange) -> Reply:
     """``POST /v1/order`` -> 201 with the order (status ``open``)."""
     body = exchange.json_object()
-    counters, state = exchange.sandbox.counters, exchange.sandbox.state
+    counters, state = exchange.account.counters, exchange.account.state
     reference = _text(body.get("primary_reference_number"))
     counters.create_received("order", reference)
     order = intake.create_order(state, body)
@@ -102,19 +102,19 @@ def cancel_order(exchange: Exchange) -> Reply:
 
 def list_orders(exchange: Exchange) -> Reply:
     """``GET /v1/orders``."""
-    payload, meta = queries.list_orders(exchange.sandbox.state, exchange.request.args)
+    payload, meta = queries.list_orders(exchange.account.state, exchange.request.args)
     return Reply(200, payload, meta)
 
 
 def get_arn(exchange: Exchange) -> Reply:
     """``GET /v1/arn?_id=``."""
-    return Reply(200, queries.get_arn(exchange.sandbox.state, exchange.request.args))
+    return Reply(200, queries.get_arn(exchange.account.state, exchange.request.args))
 
 
 def create_arn(exchange: Exchange) -> Reply:
     """``POST /v1/arn`` -> 201 with the ARN (status ``open``)."""
     body = exchange.json_object()
-    counters, state = exchange.sandbox.counters, exchange.sandbox.state
+    counters, state = exchange.account.counters, exchange.account.state
     reference = _text(body.get("primary_reference_number"))
     counters.create_received("arn", reference)
     arn = intake.create_arn(state, body)
@@ -125,7 +125,7 @@ def create_arn(exchange: Exchange) -> Reply:
 
 def list_arns(exchange: Exchange) -> Reply:
     """``GET /v1/arns``."""
-    payload, meta = queries.list_arns(exchange.sandbox.state, exchange.request.args)
+    payload, meta = queries.list_arns(exchange.account.state, exchange.request.args)
     return Reply(200, payload, meta)
 
 

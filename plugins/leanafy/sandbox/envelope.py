@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request
 from .errors import bad_request
 
 if TYPE_CHECKING:
+    from .accounts import Account
     from .instance import Sandbox
 
 
@@ -39,9 +40,11 @@ class Reply:
 
 @dataclass
 class Exchange:
-    """The request being answered, and the sandbox answering it."""
+    """The request being answered, the account whose credentials it carries, and
+    the sandbox answering it."""
 
     request: Request
+    account: Account
     sandbox: Sandbox
 
     def json_object(self, *, optional: bool = False) -> dict[str, Any]:

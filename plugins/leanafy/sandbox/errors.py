@@ -61,6 +61,12 @@ def forbidden_warehouse(warehouse_id: str) -> ApiError:
     )
 
 
+def forbidden(message: str) -> ApiError:
+    """403 ``forbidden``: an admin operation these credentials may not perform
+    (a code of the admin API only; ``/v1`` never answers it)."""
+    return ApiError(403, "forbidden", message)
+
+
 def not_found(message: str) -> ApiError:
     """404 ``not_found``."""
     return ApiError(404, "not_found", message)

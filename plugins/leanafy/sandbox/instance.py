@@ -1,14 +1,13 @@
-"""One Leanafy sandbox: its state, warehouse floor, fault injector, counters and the
-requests it is still handling."""
+"""One Leanafy sandbox: its accounts, and the requests it is still handling."""
 
 from __future__ import annotations
 
 import threading
 
+from .accounts import Account, Accounts
 from .counters import Counters
 from .faults import FaultInjector
 from .in_flight import InFlight
-from .seed import apply_seed
 from .state import SandboxState
 from .warehouse import WarehouseFloor
 
@@ -16,26 +15,52 @@ from .warehouse import WarehouseFloor
 class Sandbox:
     """Everything one sandbox server serves, reachable from Python.
 
-    :ivar state: the store (items, inventory, orders, ARNs, credentials).
-    :ivar warehouse: the warehouse floor operations.
-    :ivar faults: the fault rules applied to ``/v1`` requests.
-    :ivar counters: requests, responses, injected faults and creates.
-    :ivar in_flight: the requests accepted and not yet handled.
+    :ivar accounts: the accounts by API key; each has its own records, warehouse
+        floor, fault rules and counters. :attr:`state`, :attr:`warehouse`,
+        :attr:`faults` and :attr:`counters` are the primary (first) account's.
+    :ivar in_flight: the requests accepted and not yet handled (every account's).
     :ivar stopping: set when the server stops; held answers (latency, slow) end early.
     :ivar admin_token: when set, the admin API also needs it in ``X-Sandbox-Admin-Token``
         (a sandbox bound to anything but loopback has one).
     """
 
     def __init__(
-        self, state: SandboxState, *, fault_seed: int = 0, admin_token: str | None = None
+        self,
+        states: SandboxState | list[SandboxState],
+        *,
+        fault_seed: int = 0,
+        admin_token: str | None = None,
     ) -> None:
-        self.state = state
+        states = [states] if isinstance(states, SandboxState) else states
+        self.accounts = Accounts(states, fault_seed=fault_seed)
         self.admin_token = admin_token
-        self.counters = Counters()
-        self.faults = FaultInjector(self.counters, seed=fault_seed)
-        self.warehouse = WarehouseFloor(state)
         self.in_flight = InFlight()
         self.stopping = threading.Event()
+
+    @property
+    def primary(self) -> Account:
+        """The account the sandbox was started with."""
+        return self.accounts.primary
+
+    @property
+    def state(self) -> SandboxState:
+        """The primary account's store."""
+        return self.primary.state
+
+    @property
+    def warehouse(self) -> WarehouseFloor:
+        """The primary account's warehouse floor."""
+        return self.primary.warehouse
+
+    @property
+    def faults(self) -> FaultInjector:
+        """The primary account's fault rules."""
+        return self.primary.faults
+
+    @property
+    def counters(self) -> Counters:
+        """The primary account's counters."""
+        return self.primary.counters
 
     def wait_until_handled(self, timeout: float) -> bool:
         """Wait until every request the server has accepted so far is handled (a
@@ -49,12 +74,10 @@ class Sandbox:
         return self.in_flight.wait_until_handled(timeout)
 
     def reset(self, seed: str = "empty") -> None:
-        """Back to a fresh ``seed`` (``empty`` or ``demo``): records, faults and counters.
+        """Back to a fresh sandbox: the primary account reset to ``seed`` (``empty``
+        or ``demo``: records, faults and counters), every other account removed.
 
-        The credentials, the client and its warehouses, and the fault seed stay.
+        The primary's credentials, client, warehouses and fault seed stay.
         """
-        with self.state.lock:
-            self.state.clear()
-            apply_seed(self.state, seed)
-        self.faults.clear()
-        self.counters.reset()
+        self.accounts.keep_only_primary()
+        self.primary.reset(seed)

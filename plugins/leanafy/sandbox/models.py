@@ -26,7 +26,7 @@ def sku_key(sku: str) -> str:
 
 @dataclass
 class Credentials:
-    """The one API key and secret the sandbox accepts."""
+    """An account's API key and secret."""
 
     api_key: str
     api_secret: str

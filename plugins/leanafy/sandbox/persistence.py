@@ -1,17 +1,21 @@
-"""Keeping a sandbox's state in a JSON file, so a demo survives a restart.
+"""Keeping a sandbox's accounts in a JSON file, so a demo survives a restart.
 
 The file is written whole (to a temporary file, then renamed) at most once per
-``interval`` while the state changes, and once more when the server stops.
+``interval`` while any account changes, and once more when the server stops.
+A sandbox with one account writes that account's document; with more, every
+account's document goes under ``accounts``, the primary first.
 Faults and counters are not kept.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 from pathlib import Path
 
+from .accounts import Accounts, states_from_document
 from .models import Credentials
 from .seed import apply_seed, new_state
 from .state import SandboxState, generate_credentials
@@ -24,36 +28,39 @@ def open_state(
     api_key: str | None = None,
     api_secret: str | None = None,
     seed: str = "empty",
-) -> SandboxState:
-    """The state to serve: read from ``state_path`` if that file exists (``seed`` is then
-    ignored), else a new one seeded with ``seed``. Given credentials replace stored
-    ones; missing ones are kept from the file or generated."""
+) -> list[SandboxState]:
+    """The accounts to serve, the primary first: read from ``state_path`` if that
+    file exists (``seed`` is then ignored), else one new account seeded with
+    ``seed``. Given credentials replace the primary's stored ones; missing ones
+    are kept from the file or generated."""
     if state_path is not None and Path(state_path).exists():
-        state = SandboxState.load(state_path)
-        if api_key:
-            state.credentials.api_key = api_key
-        if api_secret:
-            state.credentials.api_secret = api_secret
-        return state
+        with open(state_path, encoding="utf-8") as handle:
+            states = states_from_document(json.load(handle))
+        primary = states[0].credentials
+        if api_key and any(s.credentials.api_key == api_key for s in states[1:]):
+            raise ValueError(f"{state_path}: the given API key belongs to another account")
+        primary.api_key = api_key or primary.api_key
+        primary.api_secret = api_secret or primary.api_secret
+        return states
     generated = generate_credentials()
     credentials = Credentials(
         api_key=api_key or generated.api_key, api_secret=api_secret or generated.api_secret
     )
     state = new_state(credentials)
     apply_seed(state, seed)
-    return state
+    return [state]
 
 
 class StateSaver:
-    """A background thread writing the state to its file whenever it changed."""
+    """A background thread writing the accounts to their file whenever they changed."""
 
     def __init__(
-        self, state: SandboxState, path: str | os.PathLike[str], interval: float = 1.0
+        self, accounts: Accounts, path: str | os.PathLike[str], interval: float = 1.0
     ) -> None:
-        self.state = state
+        self.accounts = accounts
         self.path = Path(path)
         self.interval = interval
-        self._saved_revision = -1
+        self._saved_revision: object = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sandbox-state-saver", daemon=True)
 
@@ -70,13 +77,13 @@ class StateSaver:
         self.flush()
 
     def flush(self) -> None:
-        """Write the file if the state changed since the last write."""
-        with self.state.lock:
-            revision = self.state.revision
-            if revision == self._saved_revision:
-                return
-            document = self.state.to_document()
-        SandboxState.write_document(document, self.path)
+        """Write the file if any account changed since the last write."""
+        # Read before writing: a change made meanwhile leaves the revision
+        # different from the one saved, so the next flush writes it.
+        revision = self.accounts.revision
+        if revision == self._saved_revision:
+            return
+        SandboxState.write_document(self.accounts.to_document(), self.path)
         self._saved_revision = revision
 
     def _run(self) -> None:

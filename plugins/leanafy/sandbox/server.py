@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from cheroot import wsgi
 from cheroot.server import HTTPConnection
 
+from .accounts import Account
 from .app import CONNECTION, SandboxApp
 from .counters import Counters
 from .faults import FaultInjector
@@ -154,7 +155,7 @@ class SandboxServer:
         )
         self._thread.start()
         if self.state_path is not None:
-            self._saver = StateSaver(self.state, self.state_path)
+            self._saver = StateSaver(self.sandbox.accounts, self.state_path)
             self._saver.start()
         return self
 
@@ -214,46 +215,74 @@ class SandboxServer:
 
     @property
     def api_key(self) -> str:
-        """The accepted ``X-API-Key``."""
-        return self.state.credentials.api_key
+        """The primary account's ``X-API-Key`` (``headers`` carries it with the secret)."""
+        return self.sandbox.primary.api_key
 
     @property
     def api_secret(self) -> str:
-        """The accepted ``X-API-Secret``."""
-        return self.state.credentials.api_secret
+        """The primary account's ``X-API-Secret``."""
+        return self.sandbox.primary.api_secret
 
     @property
     def headers(self) -> dict[str, str]:
-        """The credentials as request headers."""
-        return {"X-API-Key": self.api_key, "X-API-Secret": self.api_secret}
+        """The primary account's credentials as request headers."""
+        return self.sandbox.primary.headers
 
     @property
     def state(self) -> SandboxState:
-        """The store."""
+        """The primary account's store."""
         return self.sandbox.state
 
     @property
     def warehouse(self) -> WarehouseFloor:
-        """Warehouse floor operations (allocate, ship, receive, set inventory, ...)."""
+        """The primary account's warehouse floor (allocate, ship, receive, set inventory, ...)."""
         return self.sandbox.warehouse
 
     @property
     def faults(self) -> FaultInjector:
-        """Fault rules for ``/v1`` requests."""
+        """Fault rules for the primary account's ``/v1`` requests."""
         return self.sandbox.faults
 
     @property
     def counters(self) -> Counters:
-        """Requests, responses, injected faults and creates."""
+        """The primary account's requests, responses, injected faults and creates."""
         return self.sandbox.counters
 
     @property
     def warehouse_ids(self) -> list[str]:
-        """The ids of the key's warehouses (the first is the default)."""
+        """The ids of the primary account's warehouses (the first is the default)."""
         return self.state.warehouse_ids
 
+    @property
+    def accounts(self) -> list[Account]:
+        """Every account, the primary (the one started with) first."""
+        return self.sandbox.accounts.all()
+
+    def account(self, api_key: str) -> Account:
+        """The account of ``api_key``; ``KeyError`` if there is none."""
+        found = self.sandbox.accounts.get(api_key)
+        if found is None:
+            raise KeyError("no account has this API key")
+        return found
+
+    def add_account(
+        self,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        *,
+        seed: str = "empty",
+        client_name: str | None = None,
+    ) -> Account:
+        """Another account served alongside the others: its own client, two
+        warehouses, records, fault rules and counters. Credentials not given are
+        generated; ``seed`` is ``empty`` or ``demo``."""
+        return self.sandbox.accounts.add(
+            api_key=api_key, api_secret=api_secret, seed=seed, client_name=client_name
+        )
+
     def reset(self, seed: str = "empty") -> None:
-        """Fresh records from ``seed`` (``empty`` or ``demo``); faults and counters cleared."""
+        """A fresh sandbox: the primary account's records from ``seed`` (``empty``
+        or ``demo``), its faults and counters cleared; every other account removed."""
         self.sandbox.reset(seed)
 
 
@@ -338,6 +367,12 @@ def banner(server: SandboxServer, *, secret_given: bool, token_given: bool = Fal
     secret = "(as given)" if secret_given else server.api_secret
     warehouses = "\n".join(f"                {w.id}  {w.name}" for w in state.warehouses)
     where = os.fspath(server.state_path) if server.state_path else "in memory"
+    others = len(server.accounts) - 1
+    accounts = (
+        f"  Accounts:     {others} more (GET {server.url}/_sandbox/accounts lists them)\n"
+        if others
+        else ""
+    )
     return warning + (
         f"Leanafy sandbox serving on {server.url}  (Api Url; the API is under /v1)\n"
         f"  Api Key:      {server.api_key}\n"
@@ -345,6 +380,7 @@ def banner(server: SandboxServer, *, secret_given: bool, token_given: bool = Fal
         f"  Client:       {state.client.name} ({state.client.id})\n"
         f"  Warehouses:\n{warehouses}\n"
         f"  State:        {where}\n"
+        f"{accounts}"
         f"  Admin API:    {server.url}/_sandbox/  {admin}\n"
         "Press Ctrl+C to stop.\n"
     )

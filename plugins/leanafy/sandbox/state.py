@@ -1,4 +1,4 @@
-"""The sandbox's store: one client, its warehouses, items, inventory, orders and ARNs.
+"""One account's store: its client, warehouses, items, inventory, orders and ARNs.
 
 Every collection is kept in (``updated_at``, ``_id``) order: each change stamps the
 record with a strictly increasing timestamp and moves it to the end, so listing is a
@@ -87,7 +87,7 @@ def generate_credentials() -> Credentials:
 
 
 class SandboxState:
-    """Everything the sandbox's Leanafy knows, guarded by one re-entrant lock."""
+    """Everything one account's Leanafy knows, guarded by one re-entrant lock."""
 
     def __init__(
         self, credentials: Credentials, client: Client, warehouses: list[Warehouse]
@@ -209,26 +209,16 @@ class SandboxState:
             state.clock.advance_past(max(stamps))
         return state
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state to ``path`` atomically (a temporary file, then a rename)."""
-        self.write_document(self.to_document(), path)
-
     @staticmethod
     def write_document(document: dict[str, Any], path: str | os.PathLike[str]) -> None:
-        """Write a :meth:`to_document` document to ``path`` atomically, readable
-        by its owner only (0600): it holds the sandbox's credentials."""
+        """Write a state document to ``path`` atomically (a temporary file, then a
+        rename), readable by its owner only (0600): it holds the credentials."""
         temporary = f"{os.fspath(path)}.tmp"
         Path(temporary).unlink(missing_ok=True)  # a leftover keeps its mode; start anew
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with open(descriptor, "w", encoding="utf-8") as handle:
             json.dump(document, handle, separators=(",", ":"))
         os.replace(temporary, path)
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> SandboxState:
-        """Read a state written by :meth:`save`."""
-        with open(path, encoding="utf-8") as handle:
-            return cls.from_document(json.load(handle))
 
 
 def _sorted(cls: type[Any], rows: list[dict[str, Any]], key: str = "id") -> list[Any]:

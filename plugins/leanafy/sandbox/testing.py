@@ -9,7 +9,8 @@ Import the fixtures into a ``conftest.py``::
 - ``sandbox_server`` (module scope): a :class:`~.server.SandboxServer` on a free
   loopback port, started once per test module (and per xdist worker).
 - ``sandbox``: the same server, reset before the test: no items, orders or ARNs,
-  no fault rules, zeroed counters (the client and its two warehouses stay).
+  no fault rules, zeroed counters, no account but the primary (its client and
+  two warehouses stay).
 - ``sandbox_demo``: the same, reset to the ``demo`` seed (catalogue and stock).
 - ``sandbox_http``: a ``requests.Session`` carrying the sandbox's credentials.
 
@@ -24,7 +25,8 @@ In a test::
 Useful attributes: ``url`` (the Api Url), ``base_url`` (``{url}/v1``),
 ``api_key``, ``api_secret``, ``headers``, ``warehouse_ids``, ``warehouse``
 (floor operations), ``faults``, ``counters``, ``reset(seed)``, and
-``wait_until_handled(timeout)`` (after killing a client, before looking).
+``wait_until_handled(timeout)`` (after killing a client, before looking), and
+``add_account(...)`` for a second API key with records of its own.
 """
 
 from __future__ import annotations

@@ -85,10 +85,12 @@ def _clock_ticks() -> int:
 
 
 class SandboxAdmin:
-    """The sandbox's admin API (``/_sandbox/``) and direct ``/v1`` calls for setup."""
+    """The sandbox's admin API (``/_sandbox/``) and direct ``/v1`` calls for setup,
+    as one account (by default the benchmark's primary account)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, api_key: str = API_KEY, api_secret: str = API_SECRET) -> None:
         self.url = url.rstrip("/")
+        self.credentials = {"X-API-Key": api_key, "X-API-Secret": api_secret}
         self._local = threading.local()
 
     @property
@@ -97,7 +99,7 @@ class SandboxAdmin:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
-            session.headers.update({"X-API-Key": API_KEY, "X-API-Secret": API_SECRET})
+            session.headers.update(self.credentials)
         return session
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
@@ -110,8 +112,15 @@ class SandboxAdmin:
         """The client and its warehouses (``GET /v1/me``)."""
         return self._call("GET", "/v1/me")
 
+    def add_account(self, api_key: str, api_secret: str, client_name: str) -> dict[str, Any]:
+        """Another account on the sandbox (the primary's call): its ``api_key``,
+        ``client`` and ``warehouses``. ``SandboxAdmin(url, api_key, api_secret)``
+        then acts as it."""
+        body = {"api_key": api_key, "api_secret": api_secret, "client_name": client_name}
+        return self._call("POST", "/_sandbox/accounts", body)
+
     def reset(self) -> None:
-        """No records, no fault rules, zeroed counters."""
+        """This account: no records, no fault rules, zeroed counters."""
         self._call("POST", "/_sandbox/reset", {"seed": "empty"})
 
     def set_faults(self, rules: list[dict[str, Any]], seed: int = 0) -> None:

@@ -3,16 +3,20 @@ PostgreSQL, one worker SIGKILLed midway and restarted.
 
     python -m bench.scale                       # 200 channels, 3 workers, 180 s
     python -m bench.scale --channels 20 --workers 2 --seconds 60
+    python -m bench.scale --channels 40 --seconds 60 --compare   # 1, 2, 3 workers
 
 The store lives on a throwaway PostgreSQL cluster (``--db URL`` to use another),
-the Leanafy sandbox in a process of its own. Every channel gets ``--orders``
-shipments to send and three recurring jobs (send-shipments, receive-shipments,
+the Leanafy sandbox in a process of its own, where every channel is an account
+of its own whose rate limit is its throughput profile's cap (``--throughput``
+names the profiles, taken in turn). Every channel gets ``--orders`` shipments to
+send and three recurring jobs (send-shipments, receive-shipments,
 receive-inventory, every 5 minutes: each is due once within the run). Midway
 the worker holding the most run locks is SIGKILLed and started again. The run
 then waits until every job has run (or the time is up) and prints: jobs due vs
 run, the most runs of one (channel, option) at once, orders stored twice in the
 sandbox, shipments not sent, how long the killed worker's jobs took to run
-again, and the completed runs per minute. Exit status 1 when a guarantee fails.
+again, the completed runs per minute, and each channel's peak requests per
+second against its cap. Exit status 1 when a guarantee fails.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ from pathlib import Path
 import attrs
 from sqlalchemy import select
 
+from bench.channel_accounts import ChannelAccount, channel_rates, open_accounts, rate_summary
 from bench.processes import stop_processes
-from bench.sandbox_process import API_KEY, API_SECRET, SandboxAdmin, SandboxProcess
+from bench.sandbox_process import SandboxAdmin, SandboxProcess
 from techoms_core import jobs as schedule
 from techoms_core.context import ChannelConfig
 from techoms_core.registry import Registry
@@ -44,6 +49,7 @@ from techoms_core.testing.samples import sample_shipments
 REPOSITORY = Path(__file__).resolve().parents[1]
 OPTIONS = ("send-shipments", "receive-shipments", "receive-inventory")
 SKU = "SKU-000001"
+PROFILES = "low,default,high"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,33 +59,45 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         cluster = None if args.db else stack.enter_context(ThrowawayCluster())
         sandbox = stack.enter_context(SandboxProcess())
-        report = run_scale(args.db or cluster.url(cluster.create_database()), sandbox.url, args)
-        if args.compare and cluster is not None:
-            report["runs_completed_per_minute_by_workers"] = {
-                n: _per_minute(cluster, sandbox.url, args, n) for n in range(1, args.workers + 1)
-            }
+        if args.compare:
+            report = compare_workers(cluster, sandbox.url, args)
+        else:
+            report = run_scale(args.db or cluster.url(cluster.create_database()), sandbox.url, args)
     print(json.dumps(report, indent=2))
     return 0 if report["guarantees_hold"] else 1
 
 
-def _per_minute(cluster: ThrowawayCluster, sandbox_url: str, args, workers: int) -> float:
-    url = cluster.url(cluster.create_database())
-    report = run_scale(url, sandbox_url, args, workers=workers, kill=False)
-    return report["runs_completed_per_minute"]
+def compare_workers(cluster: ThrowawayCluster | None, sandbox_url: str, args) -> dict:
+    """The same run with 1, 2, ... ``--workers`` workers and no kill, each on a
+    fresh database and fresh sandbox accounts: how fast the jobs complete."""
+    if cluster is None:
+        raise SystemExit("--compare makes a database per run: leave --db out")
+    by_workers = {}
+    for workers in range(1, args.workers + 1):
+        url = cluster.url(cluster.create_database())
+        report = run_scale(url, sandbox_url, args, workers=workers, kill=False)
+        keep = ("jobs_due", "jobs_run", "seconds", "runs_completed_per_minute", "load_average")
+        by_workers[workers] = {key: report[key] for key in keep}
+        by_workers[workers]["caps_held"] = report["channel_rates"]["caps_held"]
+        by_workers[workers]["guarantees_hold"] = report["guarantees_hold"]
+    return {
+        "channels": args.channels,
+        "by_workers": by_workers,
+        "guarantees_hold": all(run["guarantees_hold"] for run in by_workers.values()),
+    }
 
 
 def run_scale(
     url: str, sandbox_url: str, args: argparse.Namespace, *, workers: int = 0, kill: bool = True
 ) -> dict:
     """Set the channels up, run the workers (with one kill), and measure."""
-    admin = SandboxAdmin(sandbox_url)
-    admin.reset()
-    admin.generate_items(1)
-    if args.latency:
-        admin.set_faults([{"kind": "latency", "seconds": args.latency}])
-    warehouse_id = admin.me()["warehouses"][0]["_id"]
+    names = [f"ch-{c:03}" for c in range(args.channels)]
+    profiles = args.throughput.split(",")
+    accounts = open_accounts(
+        SandboxAdmin(sandbox_url), names, profiles, latency_ms=1000 * args.latency
+    )
     with StoreHost(url) as host:
-        numbers = _set_up(host, sandbox_url, warehouse_id, args)
+        numbers = _set_up(host, sandbox_url, accounts, args)
         group = _Workers(url, args)
         started = time.monotonic()
         killed = {"held": [], "at": None}
@@ -92,24 +110,25 @@ def run_scale(
             elapsed = time.monotonic() - started
         finally:
             group.stop_all()
-        return _report(host, admin, numbers, killed, elapsed, args, workers or args.workers)
+        rates = channel_rates(sandbox_url, accounts)
+        return _report(host, rates, numbers, killed, elapsed, args, workers or args.workers)
 
 
-def _set_up(host: StoreHost, sandbox_url: str, warehouse_id: str, args) -> list[str]:
+def _set_up(host: StoreHost, sandbox_url: str, accounts: list[ChannelAccount], args) -> list[str]:
     registry = Registry.discover()
     numbers = []
-    for c in range(args.channels):
-        name = f"ch-{c:03}"
+    for c, account in enumerate(accounts):
+        name = account.channel
         host.add_channel(
             ChannelConfig(
                 name=name,
                 plugin="leanafy",
                 settings={
                     "api_url": sandbox_url,
-                    "api_key": API_KEY,
-                    "api_secret": API_SECRET,
-                    "warehouse_id": warehouse_id,
-                    "throughput": args.throughput,
+                    "api_key": account.api_key,
+                    "api_secret": account.api_secret,
+                    "warehouse_id": account.warehouse_id,
+                    "throughput": account.profile,
                 },
                 warehouse=f"W-{c:03}",
             )
@@ -186,10 +205,10 @@ def _all_ran(host: StoreHost) -> bool:
     return all(job.last_run_at is not None for job in host.jobs())
 
 
-def _report(host: StoreHost, admin: SandboxAdmin, numbers, killed, elapsed, args, workers):
+def _report(host: StoreHost, rates: list[dict], numbers, killed, elapsed, args, workers):
     jobs = host.jobs()
     runs = _all_runs(host)
-    creates = admin.counters()["creates"].get("order", {})
+    creates = {number: seen for row in rates for number, seen in row["order_creates"].items()}
     duplicated = sorted(n for n in numbers if creates.get(n, {}).get("stored", 0) > 1)
     not_sent = sorted(r["number"] for r in host.shipment_rows() if r["status"] != "sent")
     # A shipment is lost when its channel's send completed without it.
@@ -213,6 +232,8 @@ def _report(host: StoreHost, admin: SandboxAdmin, numbers, killed, elapsed, args
         "killed_jobs_ran_again_after_s": rerun,
         "runs_completed_per_minute": round(60 * len(completed) / elapsed, 1),
         "runs_interrupted": sum(1 for run in runs if run["status"] == "interrupted"),
+        "channel_rates": rate_summary(rates),
+        "load_average": [round(load, 1) for load in os.getloadavg()],
     }
     report["guarantees_hold"] = overlap <= 1 and not duplicated and not lost
     return report
@@ -271,10 +292,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--orders", type=int, default=5, help="shipments per channel")
     parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker at once")
     parser.add_argument("--stalled-after", type=float, default=5.0)
-    parser.add_argument("--throughput", default="high", help="the channels' profile")
+    parser.add_argument(
+        "--throughput",
+        default=PROFILES,
+        help="the channels' throughput profiles, comma-separated, taken in turn (%(default)s)",
+    )
     parser.add_argument("--latency", type=float, default=0.05, help="sandbox latency, s")
     parser.add_argument(
-        "--compare", action="store_true", help="also time 1..N workers without a kill"
+        "--compare", action="store_true", help="instead, time 1..N workers without a kill"
     )
     parser.add_argument("--db", help="a postgresql+psycopg:// URL (default: a throwaway one)")
     return parser

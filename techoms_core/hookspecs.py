@@ -96,7 +96,9 @@ def health_check(context: ChannelContext) -> HealthReport:
     :returns: a :class:`~techoms_core.models.HealthReport` with one
         :class:`~techoms_core.models.HealthCheck` per thing verified, each saying
         why it failed (unreachable, TLS, invalid credentials, warehouse not
-        authorised), and the latency.
+        authorised) and, when the plugin times it, its own ``latency_ms``
+        (:class:`techoms_core.health.Stopwatch`); and the whole check's latency
+        (the framework times the hook when the report leaves it ``None``).
 
     Duty: never raises; every failure is a failed check in the report.
     """

@@ -15,6 +15,7 @@ import pluggy
 
 from techoms_core import rules
 from techoms_core.context import ChannelContext, context_for_settings
+from techoms_core.health import Stopwatch
 from techoms_core.http import Redactor
 from techoms_core.http.exceptions import ChannelHTTPError
 from techoms_core.listed_choices import ListedChoices
@@ -88,19 +89,21 @@ class ChannelPlugin:
     def health_check(self, context: ChannelContext) -> HealthReport:
         """The plugin's health report, every message masked of the channel's
         secrets (a WMS may echo one back). A health check that raises gives a
-        failed report naming the error, never the exception itself."""
+        failed report naming the error, never the exception itself. A report
+        without its overall ``latency_ms`` gets the time the hook took."""
         redact = _redact_for(context)
+        watch = Stopwatch()
         try:
             report = self._call("health_check", context=context)
         except NotSupported:
             raise
         except Exception as error:
             why = f"the health check failed: {type(error).__name__}: {error}"
-            return HealthReport(
-                checks=[HealthCheck(name="health check", ok=False, message=redact(why))]
-            )
+            failed = HealthCheck(name="health check", ok=False, message=redact(why))
+            return HealthReport(checks=[failed], latency_ms=watch.elapsed_ms())
         checks = [attrs.evolve(check, message=redact(check.message)) for check in report.checks]
-        return attrs.evolve(report, checks=checks)
+        latency = watch.elapsed_ms() if report.latency_ms is None else report.latency_ms
+        return attrs.evolve(report, checks=checks, latency_ms=latency)
 
     # -- settings form --------------------------------------------------------
 

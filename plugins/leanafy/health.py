@@ -1,16 +1,24 @@
 """The health check: credentials set, Leanafy reachable, credentials accepted,
 the configured warehouse authorised. Never raises: every failure is a failed
-check saying why."""
+check saying why.
+
+One ``GET /v1/me`` answers the connection, credentials, account and warehouse
+checks. Each check carries its time: ``connection`` and ``credentials`` that
+request's round trip (the request is what reached Leanafy and carried the
+credentials), ``account`` and ``warehouse`` the time spent reading the answer.
+"""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
+
+from attrs import evolve
 
 from plugins.leanafy import contract as wire
 from plugins.leanafy.client import LeanafyClient
 from plugins.leanafy.declaration import Setting
 from plugins.leanafy.settings_view import ChannelView
+from techoms_core.health import Stopwatch
 from techoms_core.http.exceptions import (
     ChannelHTTPError,
     InvalidCredentials,
@@ -35,40 +43,49 @@ def check(context: ChannelContext) -> HealthReport:
 
 
 def _checks(context: ChannelContext) -> HealthReport:
+    watch = Stopwatch()
     missing = [
         key for key in (Setting.API_KEY, Setting.API_SECRET) if not context.settings.get(key)
     ]
     if missing:
         why = f"not set: {', '.join(missing)}"
-        return HealthReport(checks=[HealthCheck(name=CREDENTIALS, ok=False, message=why)])
-    started = time.monotonic()
+        unset = HealthCheck(name=CREDENTIALS, ok=False, message=why, latency_ms=watch.lap_ms())
+        return HealthReport(checks=[unset])
+    watch.lap_ms()
     try:
         me = LeanafyClient(context).me()
     except ChannelHTTPError as error:
-        return HealthReport(checks=_failed_call(error), latency_ms=_since(started))
-    latency = _since(started)
+        took = watch.lap_ms()
+        return HealthReport(checks=_failed_call(error, took), latency_ms=watch.elapsed_ms())
+    took = watch.lap_ms()
     checks = [
-        HealthCheck(name=CONNECTION, ok=True, message=f"Leanafy answered in {latency:.0f} ms"),
-        HealthCheck(name=CREDENTIALS, ok=True, message="accepted"),
-        _account(me),
-        _warehouse(ChannelView(context).warehouse_id, me),
+        HealthCheck(
+            name=CONNECTION, ok=True, message=f"Leanafy answered in {took:.0f} ms", latency_ms=took
+        ),
+        HealthCheck(name=CREDENTIALS, ok=True, message="accepted", latency_ms=took),
+        evolve(_account(me), latency_ms=watch.lap_ms()),
+        evolve(_warehouse(ChannelView(context).warehouse_id, me), latency_ms=watch.lap_ms()),
     ]
-    return HealthReport(checks=checks, latency_ms=latency)
+    return HealthReport(checks=checks, latency_ms=watch.elapsed_ms())
 
 
-def _failed_call(error: ChannelHTTPError) -> list[HealthCheck]:
+def _failed_call(error: ChannelHTTPError, took: float) -> list[HealthCheck]:
+    """The checks the failed request decided, each with its round trip ``took``."""
     if isinstance(error, TLSFailure):
-        return [HealthCheck(name=CONNECTION, ok=False, message=f"TLS failure: {error}")]
-    if isinstance(error, Unreachable):
-        return [HealthCheck(name=CONNECTION, ok=False, message=f"unreachable: {error}")]
-    reached = HealthCheck(name=CONNECTION, ok=True, message="Leanafy answered")
-    if isinstance(error, InvalidCredentials):
-        why = "invalid credentials: Leanafy refused the Api Key / Api Secret"
-        if error.request_id:
-            why += f" (X-Request-Id: {error.request_id})"
-        return [reached, HealthCheck(name=CREDENTIALS, ok=False, message=why)]
-    why = f"GET {wire.BASE_PATH}{wire.Path.ME} failed: {error}"
-    return [reached, HealthCheck(name=ACCOUNT, ok=False, message=why)]
+        failed = [HealthCheck(name=CONNECTION, ok=False, message=f"TLS failure: {error}")]
+    elif isinstance(error, Unreachable):
+        failed = [HealthCheck(name=CONNECTION, ok=False, message=f"unreachable: {error}")]
+    else:
+        reached = HealthCheck(name=CONNECTION, ok=True, message="Leanafy answered")
+        if isinstance(error, InvalidCredentials):
+            why = "invalid credentials: Leanafy refused the Api Key / Api Secret"
+            if error.request_id:
+                why += f" (X-Request-Id: {error.request_id})"
+            failed = [reached, HealthCheck(name=CREDENTIALS, ok=False, message=why)]
+        else:
+            why = f"GET {wire.BASE_PATH}{wire.Path.ME} failed: {error}"
+            failed = [reached, HealthCheck(name=ACCOUNT, ok=False, message=why)]
+    return [evolve(check, latency_ms=took) for check in failed]
 
 
 def _account(me: object) -> HealthCheck:
@@ -95,7 +112,3 @@ def _warehouse(configured: str | None, me: object) -> HealthCheck:
         )
     why = f"the account has {len(ids)} warehouses; set the channel's Leanafy warehouse id"
     return HealthCheck(name=WAREHOUSE, ok=False, message=why)
-
-
-def _since(started: float) -> float:
-    return round((time.monotonic() - started) * 1000, 1)

@@ -16,11 +16,13 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from techoms_core.cli.app import CliState, pass_state
+from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
 from techoms_core.cli.secret_input import read_asked_values
-from techoms_core.context import ChannelConfig, open_context
+from techoms_core.context import ChannelConfig
+from techoms_core.health_log import check_channel
 from techoms_core.menu import TECHOMS, passes_gate, sync_menu
+from techoms_core.models import HealthCheck, HealthReport
 from techoms_core.plugin import ChannelPlugin
 from techoms_core.secrets import MASK, Secret
 from techoms_core.settings import ChannelSettings, FieldType, SettingsError, validate_settings
@@ -331,18 +333,22 @@ def channel_delete(state: CliState, name: str, yes: bool) -> None:
 
 @click.command("health")
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON (ok, message, checks).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print as JSON (ok, message, latency, checks)."
+)
 @pass_state
 def health(state: CliState, name: str, as_json: bool) -> None:
     """Run the Health Check of channel NAME: reachable, credentials, warehouse.
 
-    Exit status 1 when any check fails.
+    Prints each check's result and latency, then the whole check's latency.
+    The check is kept as the channel's last health check, which the console's
+    Fulfillment Channels page shows. Exit status 1 when any check fails.
     """
     config, plugin = state.channel(name)
-    with open_context(
-        plugin.declaration, config, mappings=state.host.mappings(name), environ=state.environ
-    ) as context:
-        report = plugin.health_check(context)
+    result = check_channel(state.host, plugin, config, environ=state.environ)
+    if result.report is None:
+        raise CommandFailed(f"health check of {name} not made: {result.error}")
+    report = result.report
     if as_json:
         state.out.json(
             {
@@ -350,19 +356,30 @@ def health(state: CliState, name: str, as_json: bool) -> None:
                 "ok": report.ok,
                 "message": report.message,
                 "latency_ms": report.latency_ms,
+                "checked_at": result.at.isoformat(),
                 "checks": [
-                    {"name": c.name, "ok": c.ok, "message": c.message} for c in report.checks
+                    {
+                        "name": c.name,
+                        "ok": c.ok,
+                        "message": c.message,
+                        "latency_ms": c.latency_ms,
+                    }
+                    for c in report.checks
                 ],
             }
         )
     else:
         for check in report.checks:
             mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
-            state.out.out.print(mark, plain(f"{check.name}: {check.message or 'ok'}"))
-        latency = f" ({report.latency_ms:.0f} ms)" if report.latency_ms is not None else ""
-        state.out.out.print(f"{'healthy' if report.ok else 'NOT healthy'}{latency}")
+            state.out.out.print(mark, plain(f"{check.name}: {check.message or 'ok'}{_ms(check)}"))
+        state.out.out.print(f"{'healthy' if report.ok else 'NOT healthy'}{_ms(report)}")
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+
+def _ms(timed: HealthCheck | HealthReport) -> str:
+    """`` (12 ms)``, or nothing when the plugin did not time it."""
+    return f" ({timed.latency_ms:.0f} ms)" if timed.latency_ms is not None else ""
 
 
 @click.command("menu")

@@ -1,34 +1,18 @@
 """What every page of the console works with: the host, the plugins, and what
-the console remembers while it runs (syncs in the background, health checks)."""
+the console remembers while it runs (the syncs it started in the background)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import define, field, frozen
+from attrs import define, field
 
 from techoms_core.context import ChannelConfig
-from techoms_core.models import HealthReport
 from techoms_core.plugin import ChannelPlugin
 from techoms_core.registry import Registry
 from techoms_core.store import SqliteHost
-
-
-@frozen(kw_only=True)
-class HealthResult:
-    """A health check the console ran: the report (or the error that stopped
-    it) and when."""
-
-    at: dt.datetime
-    report: HealthReport | None = None
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.report is not None and self.report.ok
 
 
 @define
@@ -39,7 +23,6 @@ class ConsoleState:
     :ivar registry: the installed plugins.
     :ivar environ: where ``env:VAR`` settings are read.
     :ivar password: the login password.
-    :ivar health: the last health check of each channel since the console started.
     :ivar runs: the syncs started from the console (see :mod:`.background`).
     """
 
@@ -47,7 +30,6 @@ class ConsoleState:
     registry: Registry
     environ: Mapping[str, str]
     password: str
-    health: dict[str, HealthResult] = field(factory=dict)
     runs: Any = None
     lock: threading.Lock = field(factory=threading.Lock)
 

@@ -71,21 +71,48 @@ class RecordResult:
         return "warning" if self.status is Status.WARNING else "info"
 
 
+def _milliseconds(value: float | None) -> float | None:
+    """A duration in milliseconds: ``None``, or a number of at least 0."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ValueError(f"latency_ms: {value!r} is not a duration in milliseconds (>= 0)")
+    return float(value)
+
+
 @frozen(kw_only=True)
 class HealthCheck:
-    """One thing a health check verified, e.g. ``credentials`` or ``warehouse``."""
+    """One thing a health check verified, e.g. ``credentials`` or ``warehouse``.
+
+    :ivar name: what was checked, short and lower case (``connection``).
+    :ivar ok: whether it passed.
+    :ivar message: what was found, or why it failed.
+    :ivar latency_ms: how long this check took, in milliseconds, as the
+        plugin timed it (:class:`techoms_core.health.Stopwatch`): for a check
+        that asks the WMS, the round trip of its request(s); checks decided by
+        the same answer share that request's time. ``None`` when the plugin
+        does not time its checks (then only the report's overall latency is
+        known).
+    """
 
     name: str
     ok: bool
     message: str = ""
+    latency_ms: float | None = field(default=None, converter=_milliseconds)
 
 
 @frozen(kw_only=True)
 class HealthReport:
-    """The answer of ``health_check``: every check made, and how long it took."""
+    """The answer of ``health_check``: every check made, and how long it took.
+
+    ``latency_ms`` is the whole health check's time in milliseconds; when the
+    plugin leaves it ``None``, :meth:`ChannelPlugin.health_check
+    <techoms_core.plugin.ChannelPlugin.health_check>` sets it to the time the
+    hook took.
+    """
 
     checks: tuple[HealthCheck, ...] = field(converter=tuple)
-    latency_ms: float | None = None
+    latency_ms: float | None = field(default=None, converter=_milliseconds)
 
     @property
     def ok(self) -> bool:

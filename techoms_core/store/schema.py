@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -302,6 +303,19 @@ jobs = Table(
     Column("last_status", String(20)),
     Column("last_message", Text),
     Column("last_run_id", Integer),
+)
+
+health_checks = Table(
+    "health_checks",
+    metadata,
+    Column("channel", String(200), _channel_fk(), primary_key=True),
+    Column("checked_at", UTCDateTime, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("latency_ms", Float),
+    # The report's checks, JSON: [{"name", "ok", "message", "latency_ms"}, ...].
+    Column("checks", Text, nullable=False, default="[]"),
+    # Why no report was made (e.g. the settings are not valid); else NULL.
+    Column("error", Text),
 )
 
 runs = Table(

@@ -11,6 +11,7 @@ from techoms_core.store.browse import RecordBrowser
 from techoms_core.store.channels import ChannelStore
 from techoms_core.store.database import Clock, utc_now
 from techoms_core.store.engine import is_url, migrate, open_engine
+from techoms_core.store.health_checks import HealthCheckStore
 from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
 from techoms_core.store.mapping_rows import MappingStore
@@ -39,6 +40,7 @@ class StoreHost(
     RunLogStore,
     LockStore,
     JobStore,
+    HealthCheckStore,
 ):
     """The reference techOMS host; implements :class:`techoms_core.host.Host`.
 
@@ -51,8 +53,9 @@ class StoreHost(
     Each part of the host lives in its own module: account and channels
     (``channels``), mappings (``mapping_rows``), loading records (``records``),
     display (``views``), sends, receives and snapshots, the review queue
-    (``reviews``), the run log, locks and jobs (``schedule``), and the
-    console's paged reads (``browse``) and mapping row edits (``mapping_edits``).
+    (``reviews``), the run log, locks and jobs (``schedule``), each channel's
+    last health check (``health_checks``), and the console's paged reads
+    (``browse``) and mapping row edits (``mapping_edits``).
 
     A new SQLite file is created readable by its owner only (0600; SQLite
     gives its WAL and shared-memory files the same mode). Literal secrets in

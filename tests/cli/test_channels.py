@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 
 from techoms_core.cli import CliState, main
 from techoms_core.settings.validation import ENV_PREFIX
+from techoms_core.store import open_host
 from tests.cli.conftest import SECRET_VARIABLE, channel_settings
 
 MENU = [
@@ -101,12 +104,20 @@ def test_health_check_ok_and_failing(cli, channel, sandbox):
     assert report["ok"] is True
     assert report["message"].startswith("healthy")
     assert {check["name"] for check in report["checks"]} >= {"credentials", "warehouse"}
+    assert all(check["latency_ms"] >= 0 for check in report["checks"])
+    assert report["latency_ms"] >= max(check["latency_ms"] for check in report["checks"])
+    assert re.search(r"✓ warehouse: .* \(\d+ ms\)", cli("health", channel).stdout)
+    with open_host(cli.db) as host:
+        kept = host.last_health_checks()[channel]
+    assert kept.ok and [c.name for c in kept.report.checks] == [c["name"] for c in report["checks"]]
 
     cli.environ[SECRET_VARIABLE] = "not-the-secret"
     report = cli.json("health", channel, status=1)
     assert report["ok"] is False
     assert "credentials" in report["message"]
     assert "NOT healthy" in cli("health", channel, status=1).stdout
+    with open_host(cli.db) as host:
+        assert not host.last_health_checks()[channel].ok
 
 
 def test_a_missing_environment_variable_is_named(cli, channel):

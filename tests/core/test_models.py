@@ -127,6 +127,16 @@ def test_health_report_names_the_first_failure():
     assert not HealthReport(checks=[]).ok
 
 
+def test_a_health_check_latency_is_a_duration_or_not_timed():
+    assert HealthCheck(name="connection", ok=True, latency_ms=3).latency_ms == 3.0
+    assert HealthCheck(name="connection", ok=True).latency_ms is None
+    for wrong in (-1, "12", float("nan"), True):
+        with pytest.raises(ValueError, match=r"latency_ms: .* is not a duration"):
+            HealthCheck(name="connection", ok=True, latency_ms=wrong)
+    with pytest.raises(ValueError, match="latency_ms"):
+        HealthReport(checks=[], latency_ms=-0.5)
+
+
 def test_page_defaults_to_an_empty_page_without_cursor():
     page = Page()
     assert page.records == () and page.problems == () and page.cursor is None

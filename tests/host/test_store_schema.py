@@ -118,14 +118,23 @@ def test_sku_keys_written_before_nfkc_are_rewritten_on_open(db_path):
         host.load_products([Product(sku=full_width, name="Mug", uom="each")])
         host.add_channel(samples.channel())
         host.add_sku_mappings("wms", [(full_width, "LF-\uff21")])
+    _downgrade(db_path, "0002")
     with sqlite3.connect(db_path) as connection:
         connection.execute("UPDATE products SET sku_key = ?", (old_key,))
         connection.execute("UPDATE sku_mappings SET system_key = ?", (old_key,))
-        connection.execute("UPDATE alembic_version SET version_num = '0002'")
     with StoreHost(db_path) as host:
         report = host.load_products([Product(sku="abc-1", name="Mug, renamed", uom="each")])
         assert (report.created, report.updated) == (0, 1)
         assert host.mappings("wms").skus.to_channel("ABC-1") == "LF-\uff21"
+
+
+def _downgrade(target, revision: str) -> None:
+    engine = open_engine(target, busy_timeout=5)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    engine.dispose()
 
 
 @pytest.mark.postgresql

@@ -20,6 +20,11 @@ def test_healthy(plugin, sandbox, open_channel):
     ]
     assert "Main Warehouse" in report.checks[-1].message
     assert report.latency_ms is not None and report.latency_ms > 0
+    # Each check is timed: the /me round trip decided connection and credentials.
+    connection, credentials, account, warehouse = (c.latency_ms for c in report.checks)
+    assert connection == credentials and connection > 0
+    assert account is not None and warehouse is not None
+    assert report.latency_ms >= connection
 
 
 def test_invalid_credentials(plugin, sandbox, open_channel):
@@ -38,6 +43,7 @@ def test_unreachable(plugin, sandbox, open_channel):
     )
     assert not report.ok
     assert report.message.startswith("connection: unreachable")
+    assert report.checks[0].latency_ms is not None and report.latency_ms is not None
 
 
 def test_tls_failure(plugin, sandbox, open_channel):

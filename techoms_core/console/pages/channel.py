@@ -79,7 +79,7 @@ def _page(request: Request, name: str) -> Response:
         mapping_tabs=MAPPING_TABS,
         section_tabs=SECTION_TABS,
         delete_question=delete_question(state, config),
-        health=state.health.get(name),
+        health=state.host.last_health_checks().get(name),
     )
 
 
@@ -227,7 +227,6 @@ async def delete(request: Request) -> Response:
         await run_in_threadpool(state.host.delete_channel, name)
     except HostError as refused:
         return render(request, "_problem.html", problem=str(refused))
-    state.health.pop(name, None)
     return redirect(request, "/")
 
 

@@ -23,6 +23,7 @@ def channel_rows(state: ConsoleState) -> list[dict[str, Any]]:
     """One row per channel: its config, plugin name, last run per option
     (in the plugin's option order) and last health check."""
     rows = []
+    health = state.host.last_health_checks()
     for config in state.host.channels():
         try:
             plugin = state.registry.get(config.plugin)
@@ -37,7 +38,7 @@ def channel_rows(state: ConsoleState) -> list[dict[str, Any]]:
                 "config": config,
                 "plugin": plugin.declaration.display_name if plugin else None,
                 "last_runs": ordered,
-                "health": state.health.get(config.name),
+                "health": health.get(config.name),
             }
         )
     return rows

@@ -7,8 +7,6 @@ links to its run page.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,31 +14,19 @@ from starlette.routing import Route
 
 from techoms_core.console.pages.common import console
 from techoms_core.console.rendering import render
-from techoms_core.console.state import ConsoleState, HealthResult
-from techoms_core.context import open_context
+from techoms_core.health_log import HealthResult, check_channel
 from techoms_core.models import Status
-from techoms_core.settings import SettingsError
-
-
-def check_health(state: ConsoleState, name: str) -> HealthResult:
-    """Run the channel's health check as ``techoms health`` does; remember it."""
-    config, plugin = state.channel(name)
-    now = dt.datetime.now(dt.UTC)
-    try:
-        with open_context(
-            plugin.declaration, config, mappings=state.host.mappings(name), environ=state.environ
-        ) as context:
-            result = HealthResult(at=now, report=plugin.health_check(context))
-    except SettingsError as invalid:
-        result = HealthResult(at=now, error=f"the settings are not valid: {invalid}")
-    state.health[name] = result
-    return result
 
 
 async def health(request: Request) -> Response:
     name = request.path_params["name"]
-    result = await run_in_threadpool(check_health, console(request), name)
-    return render(request, "_health.html", health=result)
+    state = console(request)
+
+    def work() -> HealthResult:
+        config, plugin = state.channel(name)
+        return check_channel(state.host, plugin, config, environ=state.environ)
+
+    return render(request, "_health.html", health=await run_in_threadpool(work))
 
 
 async def start_sync(request: Request) -> Response:

@@ -5,7 +5,9 @@
   a record changed while the list is read moves to a later position and is
   read again there, never lost. Records at the boundary position are read
   again (callers drop them); only a run of one position longer than a page is
-  read by page number.
+  read by page number, and so is the page after one holding a record without
+  a position (where it stands in the order is unknown, so no position on
+  that page is trusted to start from).
 * :class:`PagingGuard` stops a list whose pages do not advance (the same page
   again, with "more follow") or that goes on past a cap, with
   :class:`PagingStuck` naming the list: a WMS answering ``has_more`` for ever
@@ -72,7 +74,7 @@ def keyset_pages(
     fetch: Callable[[str | None, int], ListPage],
     since: str | None,
     *,
-    position_of: Callable[[Record], str],
+    position_of: Callable[[Record], str | None],
     order: Callable[[str], Any],
     guard: PagingGuard,
 ) -> Iterator[ListPage]:
@@ -81,8 +83,10 @@ def keyset_pages(
     :param fetch: one request: the page of the list from a position, by number
         (1 for the first page from that position).
     :param position_of: a record's position, as the WMS writes it (sent back
-        as the next ``since``).
-    :param order: what positions are compared by (a timestamp's instant).
+        as the next ``since``), or ``None`` when it has none (it is yielded
+        all the same, for the caller to report).
+    :param order: what positions are compared by (a timestamp's instant); a
+        ``ValueError`` means the position cannot be read (as ``None``).
     :param guard: stops a list that does not advance.
     """
     number = 1
@@ -92,14 +96,27 @@ def keyset_pages(
         yield listed  # an empty first page too: its metadata may say the list is empty
         if not listed.records or not listed.has_more:
             return
-        last = position_of(listed.records[-1])
-        if since is None or order(last) > order(since):
+        positions = [position_of(record) for record in listed.records]
+        first, last = _ordered(order, positions[0]), _ordered(order, positions[-1])
+        if None in positions or first is None or last is None:
+            number += 1
+        elif since is None or last > order(since):
             # From ``last`` the list starts with this very page when the page is
             # one run of ``last``: go on with the page after it, not this again.
-            whole_run = order(position_of(listed.records[0])) == order(last)
-            since, number = last, 2 if whole_run else 1
+            since, number = positions[-1], 2 if first == last else 1
         else:
             number += 1
+
+
+def _ordered(order: Callable[[str], Any], position: str | None) -> Any:
+    """What ``position`` is compared by, ``None`` when it has none or ``order``
+    cannot read it (a ``ValueError``)."""
+    if position is None:
+        return None
+    try:
+        return order(position)
+    except ValueError:
+        return None
 
 
 def numbered_pages(fetch: Callable[[int], ListPage], *, guard: PagingGuard) -> Iterator[Record]:

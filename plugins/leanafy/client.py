@@ -17,15 +17,17 @@ adds Leanafy's envelope, and uses the framework's safeguards:
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import requests
+from attrs import frozen
 
 from plugins.leanafy import contract as wire
-from plugins.leanafy.cursor import Cursor, instant_of
+from plugins.leanafy.cursor import Cursor, Unplaced, instant_of
 from plugins.leanafy.errors import SERVICE_NAME
 from techoms_core.http.exceptions import ChannelHTTPError, MalformedResponse, NotFound
 from techoms_core.lookups import find_in_batches
@@ -141,22 +143,35 @@ class LeanafyClient:
         after: Cursor | None,
         *,
         limit: int | None = None,
-    ) -> Iterator[tuple[list[Record], Cursor]]:
-        """The records after ``after``, one Leanafy page at a time, with the
-        position of each page's last record (the page's cursor).
+    ) -> Iterator[list[Listed]]:
+        """The records after ``after``, one Leanafy page at a time, each with
+        its position (:class:`Listed`).
 
         Records at or before ``after`` (``updated_from`` is inclusive, and a
         page boundary may be read twice) are dropped; a page with nothing
-        new is not yielded.
+        new is not yielded. A record that cannot be placed (no ``updated_at``
+        or ``_id``) is handed over once per run, with why.
         """
         position = after
         since = after.updated_at if after else None
+        unplaced_seen: set[str] = set()
         for listed in self.pages_since(path, params, since, limit=limit or wire.RECEIVE_PAGE_SIZE):
-            fresh = [r for r in listed.records if Cursor.of(r).is_after(position)]
-            if not fresh:
-                continue
-            position = Cursor.of(fresh[-1])
-            yield fresh, position
+            fresh: list[Listed] = []
+            for index, record in enumerate(listed.records):
+                try:
+                    place = Cursor.of(record)
+                except Unplaced as unplaced:
+                    seen = _identity(record)
+                    if seen not in unplaced_seen:
+                        unplaced_seen.add(seen)
+                        fresh.append(Listed(record, index, None, unplaced))
+                    continue
+                if place.is_after(position):
+                    fresh.append(Listed(record, index, place))
+            placed = [item.position for item in fresh if item.position is not None]
+            position = placed[-1] if placed else position
+            if fresh:
+                yield fresh
 
     def pages_since(
         self,
@@ -184,7 +199,7 @@ class LeanafyClient:
         return keyset_pages(
             fetch,
             since,
-            position_of=lambda record: str(record.get(wire.UPDATED_AT) or ""),
+            position_of=_position,
             order=instant_of,
             guard=_guard(path),
         )
@@ -211,6 +226,32 @@ class LeanafyClient:
     def log_failure(self, what: str, error: ChannelHTTPError) -> None:
         """Log a failed request with Leanafy's ``X-Request-Id`` (part of ``str(error)``)."""
         self.log.warning(f"{what}: {error}")
+
+
+@frozen
+class Listed:
+    """A record of a received page: its index in the page as Leanafy sent it
+    (from 0) and its position, or ``None`` with why it has none."""
+
+    record: Record
+    index: int
+    position: Cursor | None
+    unplaced: Unplaced | None = None
+
+
+def _position(record: Record) -> str | None:
+    """A record's ``updated_at``, ``None`` when it has none (whether it reads
+    as a timestamp is :func:`instant_of`'s to say)."""
+    updated_at = record.get(wire.UPDATED_AT)
+    return updated_at if isinstance(updated_at, str) and updated_at else None
+
+
+def _identity(record: Record) -> str:
+    """What tells an unplaced record from another within a run."""
+    record_id = record.get(wire.ID)
+    if isinstance(record_id, str) and record_id:
+        return record_id
+    return json.dumps(record, sort_keys=True, default=str)
 
 
 def _guard(path: str) -> PagingGuard:

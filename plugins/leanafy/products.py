@@ -18,6 +18,7 @@ from plugins.leanafy.declaration import REQUIRED_EXPORT_FIELDS
 from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind, Sender, is_fatal_for_run
 from plugins.leanafy.mapping import ITEM
+from plugins.leanafy.received import received_pages, unplaced_failure
 from techoms_core.http.exceptions import ChannelHTTPError
 from techoms_core.models import Page, Product, RecordResult, sku_key
 from techoms_core.rules import missing_export_fields
@@ -81,13 +82,21 @@ def import_pages(client: LeanafyClient, cursor: str | None) -> Iterator[Page[Pro
     warning; an item techOMS cannot accept is ``failed`` naming the field.
     """
     first_id: dict[str, str] = {}
-    for records, position in client.pages_after(wire.Path.ITEMS, {}, Cursor.decode(cursor)):
-        products: list[Product] = []
-        problems: list[RecordResult] = []
-        for item in records:
-            outcome = _imported(item, first_id)
-            (products if isinstance(outcome, Product) else problems).append(outcome)
-        yield Page(records=products, problems=problems, cursor=position.encode())
+    start = Cursor.decode(cursor)
+    yield from received_pages(
+        client.pages_after(wire.Path.ITEMS, {}, start),
+        start,
+        is_ours=lambda item: True,
+        outcome=lambda item: _imported(item, first_id),
+        unplaced=lambda listed: unplaced_failure(
+            listed, _item_key(listed.record), "item", wire.Item.SKU
+        ),
+    )
+
+
+def _item_key(item: dict[str, Any]) -> str:
+    sku = str(item.get(wire.Item.SKU) or "").strip()
+    return sku or f"item {item.get(wire.ID)}"
 
 
 def _imported(item: dict[str, Any], first_id: dict[str, str]) -> Product | RecordResult:

@@ -20,6 +20,7 @@ from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapping import ARN, RECEIPT_UPDATE
 from plugins.leanafy.products import unknown_line_sku, unsendable
+from plugins.leanafy.received import received_pages, unplaced_failure
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.mapper import MapOptions
@@ -81,22 +82,25 @@ def receive(
     """Closed ARNs after ``cursor``, one page per Leanafy page."""
     view = ChannelView(context)
     params = {wire.Query.STATUS: [str(s) for s in wire.RECEIVED_ARN_STATUSES]}
-    for arns, position in client.pages_after(wire.Path.ARNS, params, Cursor.decode(cursor)):
-        updates: list[ReceiptUpdate] = []
-        problems: list[RecordResult] = []
-        for arn in arns:
-            if not view.is_ours(arn, wire.Arn.PRIMARY_REFERENCE_NUMBER):
-                continue
-            outcome = _update(arn)
-            (updates if isinstance(outcome, ReceiptUpdate) else problems).append(outcome)
-        yield Page(records=updates, problems=problems, cursor=position.encode())
+    start = Cursor.decode(cursor)
+    yield from received_pages(
+        client.pages_after(wire.Path.ARNS, params, start),
+        start,
+        is_ours=lambda arn: view.is_ours(arn, wire.Arn.PRIMARY_REFERENCE_NUMBER),
+        outcome=_update,
+        unplaced=lambda item: unplaced_failure(item, _number(item.record), "ARN", wire.Arn.CODE),
+    )
+
+
+def _number(arn: dict[str, Any]) -> str:
+    return str(arn[wire.Arn.PRIMARY_REFERENCE_NUMBER]).strip()
 
 
 def _update(arn: dict[str, Any]) -> ReceiptUpdate | RecordResult:
     """The receipt update of a listed ARN, or the ``failed`` result naming why
     not. Only closed ARNs were asked for: any other status (none included) is
     reported, never passed over, since the cursor moves past it."""
-    number = str(arn[wire.Arn.PRIMARY_REFERENCE_NUMBER]).strip()
+    number = _number(arn)
     status = arn.get(wire.Arn.STATUS)
     if status not in wire.RECEIVED_ARN_STATUSES:
         return RecordResult.failed(

@@ -26,6 +26,7 @@ from plugins.leanafy.errors import field_named_by
 from plugins.leanafy.idempotency import Draft, Kind
 from plugins.leanafy.mapping import ORDER, SHIPMENT_UPDATE
 from plugins.leanafy.products import unknown_line_sku, unsendable
+from plugins.leanafy.received import received_pages, unplaced_failure
 from plugins.leanafy.references import ReferenceProblem, apply_references
 from plugins.leanafy.settings_view import ChannelView
 from techoms_core.mapper import MapOptions
@@ -106,15 +107,16 @@ def receive(
     mapped = context.mappings.carriers
     carriers = None if mapped is None else InboundCarriers(mapped)
     params = {wire.Query.STATUS: [str(s) for s in wire.RECEIVED_ORDER_STATUSES]}
-    for orders, position in client.pages_after(wire.Path.ORDERS, params, Cursor.decode(cursor)):
-        updates: list[ShipmentUpdate] = []
-        problems: list[RecordResult] = []
-        for order in orders:
-            if not view.is_ours(order, wire.Order.PRIMARY_REFERENCE_NUMBER):
-                continue
-            outcome = _update(order, carriers)
-            (updates if isinstance(outcome, ShipmentUpdate) else problems).append(outcome)
-        yield Page(records=updates, problems=problems, cursor=position.encode())
+    start = Cursor.decode(cursor)
+    yield from received_pages(
+        client.pages_after(wire.Path.ORDERS, params, start),
+        start,
+        is_ours=lambda order: view.is_ours(order, wire.Order.PRIMARY_REFERENCE_NUMBER),
+        outcome=lambda order: _update(order, carriers),
+        unplaced=lambda item: unplaced_failure(
+            item, _number(item.record), "order", wire.Order.CODE
+        ),
+    )
 
 
 class InboundCarriers(CarrierMap):
@@ -140,8 +142,12 @@ def _code(value: Any) -> bool:
     return value is None or type(value) is str
 
 
+def _number(order: dict[str, Any]) -> str:
+    return str(order[wire.Order.PRIMARY_REFERENCE_NUMBER]).strip()
+
+
 def _update(order: dict[str, Any], carriers: CarrierMap | None) -> ShipmentUpdate | RecordResult:
-    number = str(order[wire.Order.PRIMARY_REFERENCE_NUMBER]).strip()
+    number = _number(order)
     status = order.get(wire.Order.STATUS)
     if status not in wire.RECEIVED_ORDER_STATUSES:
         # Only these were asked for; any other status (none included) is

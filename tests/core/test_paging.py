@@ -68,3 +68,23 @@ def test_a_list_longer_than_the_cap_stops_naming_it():
     guard = PagingGuard("the WMS listed /items", max_pages=3)
     with pytest.raises(PagingStuck, match="the WMS listed /items for more than 3 pages"):
         list(numbered_pages(fetch, guard=guard))
+
+
+def read_shown(fetch):
+    """The ids read when positions are what the WMS shows (``shown``, where a
+    record has one, hides or garbles its real ``at``)."""
+    guard = PagingGuard("the WMS listed /orders", max_pages=50)
+    pages = keyset_pages(
+        fetch, None, position_of=lambda r: r.get("shown", r["at"]), order=int, guard=guard
+    )
+    return [r["id"] for page in pages for r in page.records]
+
+
+@pytest.mark.parametrize("shown", [None, "soon"], ids=["no position", "unreadable"])
+def test_a_page_with_a_record_without_a_position_is_read_on_by_number(shown):
+    records = [{"id": f"r{i}", "at": str(i)} for i in range(1, 6)]
+    records[1]["shown"] = shown  # listed where it belongs; its position not shown
+    fetch, asked = listing(records)
+
+    assert read_shown(fetch) == ["r1", "r2", "r3", "r4", "r4", "r5"]  # nothing lost
+    assert asked == [(None, 1), (None, 2), ("4", 1)]

@@ -3,11 +3,13 @@ rest of the page is applied, and the cursor never passes a record silently."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from plugins.leanafy.cursor import Cursor
 from tests.hostile.conftest import CHANNEL, run
 from tests.hostile.wms import rewritten, same_page_forever
 
@@ -99,3 +101,63 @@ def test_a_page_that_never_advances_is_stopped_by_name(host, hostile, shipped):
     assert "same records as the page before" in summary.message
     assert hostile.count("GET /v1/orders") - before == 2
     assert host.cursor(CHANNEL, "receive-shipments") is not None
+
+
+def _stored_cursor_id(host, option: str) -> str | None:
+    stored = Cursor.decode(host.cursor(CHANNEL, option))
+    return None if stored is None else stored.record_id
+
+
+def _listed(records) -> list[tuple[str, str]]:
+    """(number, ``_id``) of each record, in the order Leanafy lists them."""
+    ordered = sorted(records, key=lambda record: (record["updated_at"], record["_id"]))
+    return [(record["primary_reference_number"], record["_id"]) for record in ordered]
+
+
+@pytest.mark.parametrize("missing", ["updated_at", "_id"])
+def test_an_order_without_a_place_fails_alone_and_the_cursor_waits_before_it(
+    host, hostile, shipped, sandbox_demo, missing
+):
+    (_, first_id), (middle, _), (_, last_id) = _listed(sandbox_demo.warehouse.orders())
+    hostile.behave("GET /v1/orders", only(middle, lambda order: order.pop(missing)))
+
+    summary = run(host, "receive-shipments")
+
+    assert summary.status == "completed", summary
+    assert _failed(summary) == [(middle, missing)], summary.records
+    [failure] = [r.message for r in summary.records if r.status == "failed"]
+    assert re.search(rf"order \S+.* \(record 1 of its page\) with no {missing}", failure), failure
+    statuses = _statuses(host.shipment_rows())
+    assert statuses.pop(middle) == "sent"
+    assert set(statuses.values()) == {"shipped"}
+    assert _stored_cursor_id(host, "receive-shipments") == first_id
+
+    hostile.clear()  # Leanafy now lists the order whole
+    again = run(host, "receive-shipments")
+
+    (last, _) = _listed(sandbox_demo.warehouse.orders())[-1]
+    applied, repeated = again.records  # nothing before the held cursor is read again
+    assert (applied.key, repeated.key, repeated.status) == (middle, last, "skipped")
+    assert set(_statuses(host.shipment_rows()).values()) == {"shipped"}
+    assert _stored_cursor_id(host, "receive-shipments") == last_id
+
+
+def test_the_first_arn_without_updated_at_keeps_the_cursor_where_it_was(
+    host, hostile, shipped, sandbox_demo
+):
+    [(first, _), _] = _listed(sandbox_demo.warehouse.arns())
+    hostile.behave("GET /v1/arns", only(first, lambda arn: arn.pop("updated_at")))
+
+    summary = run(host, "receive-receipts")
+
+    assert _failed(summary) == [(first, "updated_at")], summary.records
+    [failure] = [r.message for r in summary.records if r.status == "failed"]
+    assert "(record 0 of its page) with no updated_at" in failure
+    statuses = _statuses(host.receipt_rows())
+    assert statuses.pop(first) == "sent"
+    assert set(statuses.values()) == {"received"}
+    assert host.cursor(CHANNEL, "receive-receipts") is None
+
+    hostile.clear()
+    run(host, "receive-receipts")
+    assert set(_statuses(host.receipt_rows()).values()) == {"received"}

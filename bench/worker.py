@@ -22,26 +22,34 @@ from bench.sandbox_process import SandboxAdmin
 from bench.scenarios import Bench, plugin_registry, scenario_named, workdir_db
 from plugins.registry import Registry
 from techoms_core.store import SqliteHost
+from techoms_core.throughput import ThroughputProfile
 
 
-def fault_rules(requests_per_second: float, latency_ms: float) -> list[dict[str, Any]]:
+def fault_rules(
+    requests_per_second: float, latency_ms: float, *, burst: float | None = None
+) -> list[dict[str, Any]]:
     """The sandbox's conditions during the measured phase: a fixed latency on every
-    API request, and Leanafy's rate limit at the profile's cap."""
-    rules: list[dict[str, Any]] = [
-        {"kind": "rate_limit", "endpoint": "/v1/*", "rps": requests_per_second}
-    ]
+    API request, and Leanafy's rate limit at the profile's cap (letting ``burst``
+    requests through at once; by default one second's worth)."""
+    limit = {"kind": "rate_limit", "endpoint": "/v1/*", "rps": requests_per_second}
+    rules: list[dict[str, Any]] = [limit if burst is None else {**limit, "burst": burst}]
     if latency_ms > 0:
         rules.append({"kind": "latency", "endpoint": "/v1/*", "seconds": latency_ms / 1000})
     return rules
 
 
-def profile_rate(profile: str) -> float:
-    """The request-rate cap of the Leanafy plugin's ``profile``."""
+def leanafy_profile(profile: str) -> ThroughputProfile:
+    """The Leanafy plugin's throughput profile called ``profile``."""
     declaration = Registry.discover(strict=True).get("leanafy").declaration
     for candidate in declaration.throughput_profiles:
         if candidate.key == profile:
-            return candidate.requests_per_second
+            return candidate
     raise SystemExit(f"the Leanafy plugin has no throughput profile {profile!r}")
+
+
+def profile_rate(profile: str) -> float:
+    """The request-rate cap of the Leanafy plugin's ``profile``."""
+    return leanafy_profile(profile).requests_per_second
 
 
 def run(options: argparse.Namespace) -> dict[str, Any]:

@@ -239,6 +239,8 @@ def test_faults_over_the_admin_api(sandbox, sandbox_http):
         ({"kind": "server_error", "status": 418}, "status"),
         ({"kind": "proxy_error", "status": 500}, "status"),
         ({"kind": "rate_limit"}, "rps"),
+        ({"kind": "rate_limit", "rps": 5, "burst": 0}, "burst"),
+        ({"kind": "latency", "seconds": 1, "burst": 3}, "burst"),
         ({"kind": "store_then_fail", "mode": "explode"}, "mode"),
         ({"kind": "throttle", "retry_after": -1}, "retry_after"),
         ({"kind": "throttle", "colour": "red"}, "colour"),

@@ -31,6 +31,18 @@ def test_a_burst_of_rps_then_429_until_a_token_refills():
     assert not bucket.take().allowed
 
 
+def test_a_burst_lets_more_than_one_seconds_worth_through_at_once():
+    clock = HandClock()
+    bucket = TokenBucket(2, clock=clock, burst=5)
+
+    burst = [bucket.take() for _ in range(6)]
+
+    assert [d.allowed for d in burst] == [True] * 5 + [False]
+    assert burst[0].limit == 2
+    clock.now += 0.5  # refills at the rate, not the burst
+    assert [bucket.take().allowed for _ in range(2)] == [True, False]
+
+
 def test_slow_rates_ask_for_longer_waits():
     clock = HandClock()
     bucket = TokenBucket(0.25, clock=clock)

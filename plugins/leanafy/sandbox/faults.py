@@ -25,7 +25,7 @@ FAULT_KINDS: dict[str, str] = {
     "throttle": "429 rate_limited with Retry-After: `retry_after`; nothing is handled",
     "server_error": "500/502/503/504 (or `status`) with the JSON error body; nothing handled",
     "proxy_error": "502/503/504 (or `status`) with an HTML body from a proxy; nothing handled",
-    "rate_limit": "at most `rps` requests per second; beyond: 429 with Retry-After",
+    "rate_limit": "`rps` requests per second, bursts of `burst`; beyond: 429 with Retry-After",
     "store_then_fail": "a create is stored, then answered 504 (`mode` 504) or dropped (drop)",
     "malformed_json": "a 2xx answer whose JSON body is cut short; the request is handled",
     "slow": "the answer is held `seconds` (default 30) after handling; past a read timeout",
@@ -44,6 +44,7 @@ RULE_FIELDS = (
     "status",
     "retry_after",
     "rps",
+    "burst",
     "mode",
 )
 DEFAULT_SLOW_SECONDS = 30.0
@@ -61,6 +62,7 @@ class FaultRule:
     status: int | None = None
     retry_after: int = 1
     rps: float | None = None
+    burst: float | None = None
     mode: str = "504"
     id: int = 0
     fired: int = 0
@@ -94,6 +96,9 @@ def parse_rule(data: Any) -> FaultRule:
     if kind == "slow" and rule.seconds is None:
         rule.seconds = DEFAULT_SLOW_SECONDS
     rule.rps = reader.number("rps", required=kind == "rate_limit", positive=True)
+    rule.burst = reader.number("burst", positive=True)
+    if rule.burst is not None and kind != "rate_limit":
+        reader.fail("burst", "only a rate_limit has a burst")
     rule.status = _read_status(reader, kind)
     rule.mode = reader.choice("mode", STORE_THEN_FAIL_MODES) or "504"
     errors.raise_if_any()
@@ -185,7 +190,7 @@ class FaultInjector:
         self._rules.append(rule)
         self._streams[rule.id] = random.Random(f"{self._seed}/{rule.id}")
         if rule.kind == "rate_limit" and rule.rps:
-            self._buckets[rule.id] = TokenBucket(rule.rps)
+            self._buckets[rule.id] = TokenBucket(rule.rps, burst=rule.burst)
         return rule
 
     def remove(self, rule_id: int) -> bool:

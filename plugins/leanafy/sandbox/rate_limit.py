@@ -25,11 +25,18 @@ class RateDecision:
 
 
 class TokenBucket:
-    """``rps`` requests per second, with a burst of one second's worth (at least one)."""
+    """``rps`` requests per second, with a burst of ``burst`` requests (by default
+    one second's worth, at least one)."""
 
-    def __init__(self, rps: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rps: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        burst: float | None = None,
+    ) -> None:
         self.rps = rps
-        self.capacity = max(rps, 1.0)
+        self.capacity = max(burst or rps, 1.0)
         self._clock = clock
         self._tokens = self.capacity
         self._last = clock()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from techoms_core.channel_changes import JobChange
 from techoms_core.host import ChannelsRole, Host, Job, JobPeriod, JobsRole, UnknownChannel
 from techoms_core.lanes import ChannelLanes
 from techoms_core.menu import sync_menu
@@ -46,6 +47,7 @@ __all__ = [
     "JobRefused",
     "JobState",
     "due_jobs",
+    "job_changes",
     "job_states",
     "next_due_after",
     "run_due",
@@ -121,6 +123,39 @@ def set_job(
             raise JobRefused(f"no job for {key} on {channel!r}: {reason}")
     due = None if chosen is JobPeriod.NONE else (now or _utc_now())
     return host.set_job(channel, key, chosen, next_due_at=due)
+
+
+def job_changes(
+    host: Host,
+    registry: Registry,
+    channel: str,
+    periods: Mapping[str, str],
+    *,
+    now: dt.datetime | None = None,
+) -> tuple[dict[str, JobChange], list[str]]:
+    """What setting ``periods`` (option key -> period) on ``channel`` would
+    change, for the host's ``save_channel``: a :class:`JobChange` for each
+    option whose period differs from its job's (due at once unless off), and
+    every problem (a period not among :class:`JobPeriod`, an option not in the
+    channel's Sync menu). Nothing is written."""
+    config = host.channel(channel)
+    menu = {
+        option.key
+        for option in sync_menu(registry.get(config.plugin), channel, host.master_product_source())
+    }
+    current = {job.option: job.period.value for job in host.jobs(channel)}
+    changes: dict[str, JobChange] = {}
+    problems: list[str] = []
+    for option, period in periods.items():
+        if period not in {p.value for p in JobPeriod}:
+            listed = ", ".join(p.value for p in JobPeriod)
+            problems.append(f"Recurring job {option}: {period!r} is not one of {listed}")
+        elif option not in menu and period != JobPeriod.NONE.value:
+            problems.append(f"Recurring job {option}: not in this channel's Sync menu")
+        elif current.get(option, JobPeriod.NONE.value) != period:
+            due = None if period == JobPeriod.NONE.value else (now or _utc_now())
+            changes[option] = JobChange(period=period, next_due_at=due)
+    return changes, problems
 
 
 def job_states(host: Host, registry: Registry) -> list[JobState]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from attrs import define, field
 
+from techoms_core.console.drafts import PageDrafts
 from techoms_core.context import ChannelConfig
 from techoms_core.plugin import ChannelPlugin
 from techoms_core.registry import Registry
@@ -24,6 +25,7 @@ class ConsoleState:
     :ivar environ: where ``env:VAR`` settings are read.
     :ivar password: the login password.
     :ivar runs: the syncs started from the console (see :mod:`.background`).
+    :ivar drafts: each open channel page's unsaved mapping changes (:mod:`.drafts`).
     """
 
     host: SqliteHost
@@ -31,6 +33,7 @@ class ConsoleState:
     environ: Mapping[str, str]
     password: str
     runs: Any = None
+    drafts: PageDrafts = field(factory=PageDrafts)
     lock: threading.Lock = field(factory=threading.Lock)
 
     def channel(self, name: str) -> tuple[ChannelConfig, ChannelPlugin]:

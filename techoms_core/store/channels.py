@@ -113,19 +113,32 @@ class ChannelStore(Database):
         another channel serves. Returns the new configuration."""
         values: dict[str, Any] = {}
         if settings is not None:
-            values["settings"] = codec.dumps(seal_settings(settings, self._keys))
+            values["settings"] = settings
         if warehouse is not _UNSET:
-            values["warehouse"] = (warehouse or "").strip() or None
+            values["warehouse"] = warehouse
         if enabled is not None:
             values["enabled"] = enabled
         with self._write() as connection:
-            self._require_channel(connection, name)
-            _refuse_served_warehouse(connection, name, values.get("warehouse"))
-            if values:
-                connection.execute(
-                    update(schema.channels).where(schema.channels.c.name == name).values(values)
-                )
-            return self._config(_channel_row(connection, name))
+            return self._change_channel(connection, name, values)
+
+    def _change_channel(
+        self, connection: Connection, name: str, values: Mapping[str, Any]
+    ) -> ChannelConfig:
+        """Write ``values`` (any of ``settings``, ``warehouse``, ``enabled``,
+        ``carrier_policy``) to channel ``name`` in the caller's transaction;
+        the new configuration."""
+        self._require_channel(connection, name)
+        row = dict(values)
+        if "settings" in row:
+            row["settings"] = codec.dumps(seal_settings(row["settings"], self._keys))
+        if "warehouse" in row:
+            row["warehouse"] = (row["warehouse"] or "").strip() or None
+            _refuse_served_warehouse(connection, name, row["warehouse"])
+        if row:
+            connection.execute(
+                update(schema.channels).where(schema.channels.c.name == name).values(row)
+            )
+        return self._config(_channel_row(connection, name))
 
     def delete_channel(self, name: str) -> None:
         """Delete a channel with everything it keeps: mappings, cursors, jobs,

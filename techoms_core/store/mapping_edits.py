@@ -14,13 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from techoms_core.mappings import MappingError
+from techoms_core.channel_changes import MAPPING_KINDS, MappingChanges, row_columns
+from techoms_core.mappings import CarrierRow, MappingError, ReferenceRow
 from techoms_core.store import schema
 from techoms_core.store.database import Database
 from techoms_core.store.mapping_rows import add_carrier_rows, add_reference_rows, add_sku_rows
-
-#: Mapping kinds, as the CLI and the console name them.
-MAPPING_KINDS = ("sku", "carrier", "reference")
 
 _TABLES = {
     "sku": (schema.sku_mappings, "system_key"),
@@ -35,6 +33,14 @@ class MappingEdits(Database):
     def mapping_table(self, channel: str, kind: str) -> list[dict[str, Any]]:
         """The rows of ``kind`` in display order, each a dict with ``id`` and
         the columns of the kind's CSV file."""
+        return [
+            {"id": row_id, **row_columns(kind, row)}
+            for row_id, row in self.identified_mapping_rows(channel, kind)
+        ]
+
+    def identified_mapping_rows(self, channel: str, kind: str) -> list[tuple[str, Any]]:
+        """The rows of ``kind`` in display order as (row id, row) pairs, the
+        rows as ``add_mappings`` takes them."""
         table, id_column = _table(kind)
         order = table.c.system_key if kind == "sku" else table.c.id
         with self._read() as connection:
@@ -42,7 +48,7 @@ class MappingEdits(Database):
             rows = connection.execute(
                 select(table).where(table.c.channel == channel).order_by(order)
             ).all()
-        return [{"id": str(getattr(row, id_column)), **_columns(kind, row)} for row in rows]
+        return [(str(getattr(row, id_column)), _model_row(kind, row)) for row in rows]
 
     def mapping_rows_of(self, channel: str, kind: str) -> list[Any]:
         """The rows of ``kind`` as ``sku_mapping_rows`` and its siblings give them."""
@@ -106,15 +112,24 @@ def _delete_row(connection: Connection, channel: str, kind: str, row_id: str) ->
         raise MappingError(f"{kind} mapping row {row_id!r} does not exist (any more)")
 
 
-def _columns(kind: str, row: Any) -> dict[str, Any]:
+def _model_row(kind: str, row: Any) -> Any:
     if kind == "sku":
-        return {"system_sku": row.system_sku, "channel_sku": row.channel_sku}
+        return (row.system_sku, row.channel_sku)
     if kind == "carrier":
-        return {
-            "carrier_channel": row.carrier_channel,
-            "service_channel": row.service_channel,
-            "carrier_system": row.carrier_system,
-            "service_system": row.service_system,
-            "primary": "true" if row.is_primary else "false",
-        }
-    return {"level": row.level, "code": row.code, "property": row.property}
+        return CarrierRow(
+            carrier_channel=row.carrier_channel,
+            service_channel=row.service_channel,
+            carrier_system=row.carrier_system,
+            service_system=row.service_system,
+            primary=bool(row.is_primary),
+        )
+    return ReferenceRow(level=row.level, code=row.code, property=row.property)
+
+
+def apply_mapping_changes(connection: Connection, channel: str, changes: MappingChanges) -> int:
+    """Remove, then add, the rows of ``changes`` in the caller's transaction;
+    how many rows were added. ``MappingError`` (a removed row that is not
+    there) or ``MappingConflict`` (an added row that contradicts another)."""
+    for row_id in sorted(changes.removed):
+        _delete_row(connection, channel, changes.kind, row_id)
+    return _ADDERS[changes.kind](connection, channel, changes.added) if changes.added else 0

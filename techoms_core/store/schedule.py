@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from techoms_core.host import Job, JobPeriod
 from techoms_core.options import option_named
@@ -31,22 +31,9 @@ class JobStore(Database):
     def set_job(
         self, channel: str, option: str, period: JobPeriod, *, next_due_at: dt.datetime | None
     ) -> Job:
-        table = schema.jobs
-        key = option_named(option).key
-        period = JobPeriod(period)
-        where = (table.c.channel == channel, table.c.option == key)
         with self._write() as connection:
             self._require_channel(connection, channel)
-            changed = connection.execute(
-                update(table).where(*where).values(period=period.value, next_due_at=next_due_at)
-            ).rowcount
-            if not changed:
-                connection.execute(
-                    insert(table).values(
-                        channel=channel, option=key, period=period.value, next_due_at=next_due_at
-                    )
-                )
-            return _job(connection.execute(select(table).where(*where)).one())
+            return write_job(connection, channel, option, period, next_due_at)
 
     def record_job_run(
         self,
@@ -72,6 +59,31 @@ class JobStore(Database):
                     last_run_id=run_id,
                 )
             )
+
+
+def write_job(
+    connection: Connection,
+    channel: str,
+    option: str,
+    period: JobPeriod | str,
+    next_due_at: dt.datetime | None,
+) -> Job:
+    """Set (or add) a job in the caller's transaction; ``ValueError`` for an
+    unknown option or period."""
+    table = schema.jobs
+    key = option_named(option).key
+    period = JobPeriod(period)
+    where = (table.c.channel == channel, table.c.option == key)
+    changed = connection.execute(
+        update(table).where(*where).values(period=period.value, next_due_at=next_due_at)
+    ).rowcount
+    if not changed:
+        connection.execute(
+            insert(table).values(
+                channel=channel, option=key, period=period.value, next_due_at=next_due_at
+            )
+        )
+    return _job(connection.execute(select(table).where(*where)).one())
 
 
 def _job(row: Any) -> Job:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from techoms_core.store.browse import RecordBrowser
-from techoms_core.store.channels import ChannelStore
+from techoms_core.store.channel_saves import ChannelSaves
 from techoms_core.store.database import Clock, utc_now
 from techoms_core.store.engine import is_url, migrate, open_engine
 from techoms_core.store.health_checks import HealthCheckStore
@@ -28,7 +28,7 @@ from techoms_core.store.views import RecordViews
 
 
 class StoreHost(
-    ChannelStore,
+    ChannelSaves,
     MappingStore,
     MappingEdits,
     RecordStore,
@@ -51,11 +51,12 @@ class StoreHost(
     (a missing file, or a database without the schema, is
     :class:`~techoms_core.store.problems.NoStore`): what every read uses.
     Each part of the host lives in its own module: account and channels
-    (``channels``), mappings (``mapping_rows``), loading records (``records``),
-    display (``views``), sends, receives and snapshots, the review queue
-    (``reviews``), the run log, locks and jobs (``schedule``), each channel's
-    last health check (``health_checks``), and the console's paged reads
-    (``browse``) and mapping row edits (``mapping_edits``).
+    (``channels``; a channel page's Save in one transaction:
+    ``channel_saves``), mappings (``mapping_rows``), loading records
+    (``records``), display (``views``), sends, receives and snapshots, the
+    review queue (``reviews``), the run log, locks and jobs (``schedule``),
+    each channel's last health check (``health_checks``), and the console's
+    paged reads (``browse``) and mapping row edits (``mapping_edits``).
 
     A new SQLite file is created readable by its owner only (0600; SQLite
     gives its WAL and shared-memory files the same mode). Literal secrets in

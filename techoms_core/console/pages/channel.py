@@ -1,11 +1,13 @@
 """``/channels/NAME``: the channel page, its form re-rendered as it is edited,
 Save and Delete.
 
-The page holds one form (Main settings, Channel settings, Advanced settings).
+The page holds one form (Main settings, Channel settings, Advanced settings)
+and the id of its draft of mapping changes (:mod:`techoms_core.console.drafts`).
 Every change posts the form to ``/form``, which answers with the settings
 fields as the evaluator sees them now (shown, hidden, disabled, cascaded
-choices, problems). Save posts it to ``/save``: the whole form is validated
-and nothing is written unless all of it is well.
+choices, problems). Save posts it to ``/save``: the whole form is validated,
+and the settings, recurring jobs and mapping changes are written in one
+transaction (the host's ``save_channel``), or nothing is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from techoms_core.channel_changes import KEEP, ChannelChanges, JobChange
+from techoms_core.console.drafts import DraftLost, PageDraft
 from techoms_core.console.pages.common import console
 from techoms_core.console.pages.settings_form import (
     PERIODS,
@@ -30,7 +34,8 @@ from techoms_core.console.rendering import redirect, render
 from techoms_core.console.state import ConsoleState
 from techoms_core.context import ChannelConfig
 from techoms_core.host import HostError
-from techoms_core.jobs import JobRefused, set_job
+from techoms_core.jobs import job_changes
+from techoms_core.mappings import MappingConflict, MappingError
 from techoms_core.menu import sync_menu
 from techoms_core.plugin import ChannelPlugin
 from techoms_core.settings import FormState
@@ -80,6 +85,7 @@ def _page(request: Request, name: str) -> Response:
         section_tabs=SECTION_TABS,
         delete_question=delete_question(state, config),
         health=state.host.last_health_checks().get(name),
+        draft=state.drafts.open(name),
     )
 
 
@@ -123,22 +129,22 @@ def _save(request: Request, name: str, submitted: Submitted) -> Response:
     state = console(request)
     config, plugin = state.channel(name)
     form = evaluate(state, plugin, name, submitted.settings, config.settings)
-    job_problems = _job_problems(state, config, plugin, submitted.jobs)
+    jobs, job_problems = job_changes(state.host, state.registry, name, submitted.jobs)
     problems = [str(problem) for problem in form.problems] + job_problems
     main_problems: list[str] = []
+    try:
+        draft = state.drafts.get(submitted.draft, name)
+    except DraftLost as lost:
+        problems.append(str(lost))
     if not problems:
         try:
-            state.host.update_channel(
-                name,
-                settings=form.settings().raw_for_storage(),
-                warehouse=submitted.warehouse,
-                enabled=submitted.enabled,
-            )
+            config = state.host.save_channel(name, _changes(form, submitted, jobs, draft))
         except HostError as refused:
             main_problems.append(str(refused))
-    if not problems and not main_problems:
-        _save_jobs(state, config, plugin, submitted.jobs)
-        config = state.host.channel(name)
+        except MappingError as refused:
+            problems += _mapping_problems(draft, refused)
+        else:
+            state.drafts.empty(submitted.draft, name)
     return _after_save(
         request,
         state,
@@ -150,6 +156,28 @@ def _save(request: Request, name: str, submitted: Submitted) -> Response:
         main_problems=main_problems,
         job_problems=job_problems,
     )
+
+
+def _changes(
+    form: FormState, submitted: Submitted, jobs: dict[str, JobChange], draft: PageDraft
+) -> ChannelChanges:
+    """Everything the page changes, for the host's one-transaction ``save_channel``."""
+    return ChannelChanges(
+        settings=form.settings().raw_for_storage(),
+        warehouse=submitted.warehouse,
+        enabled=submitted.enabled,
+        carrier_policy=draft.carrier_policy or KEEP,
+        jobs=jobs,
+        mappings=[changes for changes in draft.mappings.values() if not changes.empty],
+    )
+
+
+def _mapping_problems(draft: PageDraft, refused: MappingError) -> list[str]:
+    """A refused mapping change, named by its tab and unsaved row."""
+    if not isinstance(refused, MappingConflict):
+        return [f"Mappings: {refused}; reload the page to see the rows as they are now"]
+    label = dict(MAPPING_TABS)[refused.kind]
+    return [f"{label}: unsaved row {p.index + 1}: {p.message}" for p in refused.problems]
 
 
 def _after_save(
@@ -192,31 +220,6 @@ def _jobs_as_submitted(state, config, plugin, submitted: dict[str, str] | None) 
     for row in rows if submitted else ():
         row["period"] = submitted.get(row["option"].key, row["period"])
     return rows
-
-
-def _job_problems(state, config, plugin, jobs: dict[str, str]) -> list[str]:
-    menu = {
-        option.key for option in sync_menu(plugin, config.name, state.host.master_product_source())
-    }
-    problems = []
-    for option, period in jobs.items():
-        if period not in PERIODS:
-            problems.append(
-                f"Recurring job {option}: {period!r} is not one of {', '.join(PERIODS)}"
-            )
-        elif option not in menu and period != "none":
-            problems.append(f"Recurring job {option}: not in this channel's Sync menu")
-    return problems
-
-
-def _save_jobs(state, config, plugin, jobs: dict[str, str]) -> None:
-    current = {row["option"].key: row["period"] for row in job_rows(state, config, plugin)}
-    for option, period in jobs.items():
-        if current.get(option) != period:
-            try:
-                set_job(state.host, state.registry, config.name, option, period)
-            except JobRefused:  # checked above; the menu changed meanwhile
-                continue
 
 
 async def delete(request: Request) -> Response:

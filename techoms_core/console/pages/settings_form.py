@@ -2,7 +2,8 @@
 settings and recurring jobs, and evaluated by the settings form evaluator.
 
 Input names: ``s:KEY`` for a plugin setting, ``job:OPTION`` for a recurring
-job's period, and ``name``, ``warehouse``, ``enabled`` for the channel itself.
+job's period, ``name``, ``warehouse``, ``enabled`` for the channel itself, and
+``draft``, the id of the page's unsaved mapping changes.
 The evaluator (:func:`techoms_core.settings.evaluate_form`) is the same code
 that validates on save, so what the form shows and what Save accepts agree.
 """
@@ -38,6 +39,7 @@ class Submitted:
     warehouse: str | None
     enabled: bool
     jobs: dict[str, str]
+    draft: str = ""
 
 
 def read_submission(form: FormData) -> Submitted:
@@ -60,6 +62,7 @@ def read_submission(form: FormData) -> Submitted:
         warehouse=str(form.get("warehouse", "")).strip() or None,
         enabled=bool(enabled) and str(enabled[-1]) == "true",
         jobs=jobs,
+        draft=str(form.get("draft", "")),
     )
 
 

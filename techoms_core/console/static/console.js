@@ -58,6 +58,12 @@
     markDirty(false);
   });
 
+  // A mapping row added, changed, removed or imported is an unsaved change of
+  // the page too (HX-Trigger: mappings-changed); Save writes it.
+  document.addEventListener("mappings-changed", function () {
+    markDirty(true);
+  });
+
   // A form that htmx posts field by field is never submitted the browser's way
   // (pressing Enter in a text field would otherwise reload the page).
   document.addEventListener("submit", function (event) {

@@ -70,9 +70,9 @@ class Outcome:
     run's status, a note (naive: the requests it counted itself), and from the
     run's summary what its HTTP session counted: requests, retries, 429s and the
     HTTP library's CPU seconds (``None`` for the naive loop, which has no session).
-    ``read_s``: seconds from the start until the first record had its result;
-    for a snapshot, which reads the whole list before its first page, the time
-    its pages took to read."""
+    ``read_s``: seconds from the start until the run last reported progress;
+    for a snapshot, whose progress is the rows it reads (not the levels it
+    stages), when its last page had been read."""
 
     records: int
     failed: int
@@ -83,19 +83,18 @@ class Outcome:
     read_s: float | None = None
 
 
-class FirstResult:
-    """A run's progress callback that notes when the first record had its result."""
+class LastProgress:
+    """A run's progress callback that notes when the run last advanced."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.seconds: float | None = None
 
     def start(self, total: int | None, description: str) -> None:
-        """The run begins (nothing to note)."""
+        """The run begins, or learns its total (nothing to note)."""
 
     def advance(self, count: int = 1) -> None:
-        if self.seconds is None:
-            self.seconds = time.perf_counter() - self.started
+        self.seconds = time.perf_counter() - self.started
 
 
 @frozen
@@ -177,8 +176,8 @@ def through_runner(option: str) -> Callable[[Bench], Outcome]:
 
     def measure(bench: Bench) -> Outcome:
         registry = plugin_registry()
-        first = FirstResult()
-        summary = run_option(bench.host, registry, CHANNEL, option, progress=first)
+        progress = LastProgress()
+        summary = run_option(bench.host, registry, CHANNEL, option, progress=progress)
         counts = summary.counts
         return Outcome(
             records=sum(counts.values()),
@@ -187,7 +186,7 @@ def through_runner(option: str) -> Callable[[Bench], Outcome]:
             note=summary.message or "",
             traffic=attrs.asdict(summary.traffic) if summary.traffic else None,
             transport_cpu_s=summary.transport_cpu_seconds,
-            read_s=first.seconds,
+            read_s=progress.seconds,
         )
 
     return measure

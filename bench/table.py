@@ -188,8 +188,9 @@ def _profile_verdicts(profile: str, ours: dict[str, Result]) -> Iterable[Verdict
 
 def _inventory_read_verdicts(profile: str, result: Result) -> Iterable[Verdict]:
     """The snapshot's wall time (100,000 rows, default and high), and the rate
-    while pages remain: requests over the seconds until the first level was
-    staged, which is when the last page had been read."""
+    while pages remain: requests over the seconds until the last page had
+    been read (the run's last progress on rows read; the list's closing check,
+    one round trip, comes after it)."""
     limit = INVENTORY_WALL_S.get(profile)
     if limit is not None and result["records"] == INVENTORY_ROWS:
         wall = result["wall_s"]

@@ -81,7 +81,9 @@ class ChannelContext:
     def __attrs_post_init__(self) -> None:
         self.workers = WorkerPool(self.throughput.max_concurrency, self.channel)
 
-    def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def concurrently(
+        self, work: Callable[[T], R], items: Iterable[T], *, ahead: int | None = None
+    ) -> Iterator[R]:
         """``work(item)`` for every item on the run's worker threads, within
         the throughput cap's concurrency; results as items finish (a few at a
         time, none held more than :data:`~techoms_core.workers.HOLD_SECONDS`)::
@@ -94,9 +96,11 @@ class ChannelContext:
         The first exception stops the rest and is raised; the call returns
         only once none of its work is running. From inside a task of this
         pool the items run one after another in that task's thread (see
-        :meth:`~techoms_core.workers.WorkerPool.concurrently`).
+        :meth:`~techoms_core.workers.WorkerPool.concurrently`). ``ahead``
+        bounds the results started and not yet taken (a sliding window over
+        many items, such as the pages of a long list); ``None`` starts all.
         """
-        return self.workers.concurrently(work, items)
+        return self.workers.concurrently(work, items, ahead=ahead)
 
     def report_read(self, count: int, total: int | None = None) -> None:
         """How far a read has come: ``count`` more rows read from the WMS, of

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from itertools import islice
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -73,9 +74,17 @@ class WorkerPool:
         self._closed = False
         self._local = threading.local()
 
-    def concurrently(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def concurrently(
+        self, work: Callable[[T], R], items: Iterable[T], *, ahead: int | None = None
+    ) -> Iterator[R]:
         """``work(item)`` for every item, at most :attr:`size` at a time, the
         results yielded as items finish (not in the items' order).
+
+        ``ahead`` bounds the items started whose results the caller has not
+        had yet: the next item starts when the caller comes back for another
+        result, so a window slides over the items without waiting for the
+        slowest of a batch, and results answered faster than they are used
+        wait in memory ``ahead`` at most. ``None``: every item is queued at once.
 
         Finished results are handed over a few at a time: the calling thread
         is woken when :attr:`size` of them are waiting, when the last item or
@@ -100,20 +109,36 @@ class WorkerPool:
                 yield work(item)
             return
         executor = self._started()
-        finished = _Finished(len(items), bunch=self.size)
-        futures: list[Future[R]] = [executor.submit(work, item) for item in items]
-        for future in futures:
-            future.add_done_callback(finished.add)
+        # Woken for a bunch, never larger than the items that can be out at once.
+        finished = _Finished(len(items), bunch=min(self.size, ahead or self.size))
+        # Futures not yet handed over: a result leaves memory once the caller has it.
+        running: set[Future[R]] = set()
+        queued = iter(items)
+
+        def start(count: int) -> None:
+            for item in islice(queued, count):
+                future = executor.submit(work, item)
+                running.add(future)
+                future.add_done_callback(finished.add)
+
         try:
-            left = len(futures)
+            start(len(items) if ahead is None else max(ahead, 1))
+            left = len(items)
             while left:
-                for future in finished.take(HOLD_SECONDS):
+                taken = finished.take(HOLD_SECONDS)
+                taken.reverse()
+                while taken:
+                    future = taken.pop()
                     left -= 1
-                    yield future.result()
+                    running.discard(future)
+                    result = future.result()
+                    del future
+                    yield result
+                    start(1)  # once the caller is back for more: it has used this one
         finally:
-            for future in futures:
+            for future in running:
                 future.cancel()
-            wait(futures)
+            wait(running)
 
     def in_worker(self) -> bool:
         """Whether the calling thread is one of this pool's."""

@@ -3,6 +3,7 @@ run's worker pool."""
 
 import logging
 import threading
+import weakref
 
 import pytest
 
@@ -212,3 +213,56 @@ def test_a_declaration_whose_wire_reads_an_unknown_or_plain_setting_is_refused()
         declaration("vault", settings=SCHEMA, wire=WireConventions(auth_headers={"X": "token"}))
     with pytest.raises(ValueError, match=r"must name secret settings, not \['api_url'\]"):
         declaration("vault", settings=SCHEMA, wire=WireConventions(auth_headers={"X": "api_url"}))
+
+
+def test_ahead_bounds_the_items_started_and_not_yet_had():
+    pool = WorkerPool(2, "window")
+    lock = threading.Lock()
+    started, had, most = 0, 0, 0
+
+    def work(n: int) -> int:
+        nonlocal started, most
+        with lock:
+            started += 1
+            most = max(most, started - had)
+        return n
+
+    results = []
+    for result in pool.concurrently(work, range(20), ahead=3):
+        with lock:
+            had += 1
+        results.append(result)
+    pool.close()
+    assert sorted(results) == list(range(20))
+    assert most <= 3
+
+
+def test_ahead_slides_past_a_slow_item():
+    pool = WorkerPool(2, "slide")
+    release = threading.Event()
+
+    def work(item: int) -> int:
+        if item == 0:
+            assert release.wait(timeout=30), "the window waited for its slowest item"
+        return item
+
+    results = pool.concurrently(work, range(10), ahead=4)
+    quick = [next(results) for _ in range(9)]
+    release.set()
+    assert sorted(quick) == list(range(1, 10))
+    assert list(results) == [0]
+    pool.close()
+
+
+def test_a_result_the_caller_had_is_not_kept():
+    pool = WorkerPool(2, "release")
+
+    class Page:
+        pass
+
+    had: list[weakref.ref] = []
+    for page in pool.concurrently(lambda _: Page(), range(12), ahead=4):
+        had.append(weakref.ref(page))
+        del page
+        assert all(ref() is None for ref in had[:-1])
+    pool.close()

@@ -20,11 +20,15 @@ from plugins.leanafy.sandbox.endpoints import V1_HANDLERS
 from .test_inventory import levels
 
 ROWS = 1_800  # 4 pages of 500
-#: Inventory requests of an unchanged read: 4 pages, page 1 read first, and
-#: the list's state before (2 requests) and after (3).
-CONCURRENT_READ = 4 + 1 + 2 + 3
+#: Inventory requests of an unchanged read: 4 pages, page 1 read first (and
+#: again), the rows from the newest timestamp on after the last page, and the
+#: list's total and those rows again at the end.
+CONCURRENT_READ = 4 + 1 + 1 + 2
 #: A read again one page after another (keyset paging): its 4 pages.
 SERIAL_READ = 4
+#: The requests before the pages are read by number: page 1, the last page,
+#: the rows from the newest timestamp on.
+STATE_READ = 3
 
 
 @pytest.fixture
@@ -38,13 +42,27 @@ def stocked(sandbox):
 
 def change_during_page(monkeypatch, page: int, change: Callable[[], None]) -> None:
     """Run ``change`` once, while the sandbox answers the request for ``page``
-    of the inventory (with the full page size, so not a check's request)."""
+    of the inventory (with the full page size and no ``updated_from``, so not
+    a check's request), before it reads the page."""
+    change_when(
+        monkeypatch,
+        lambda args: (
+            args.get("page") == str(page)
+            and args.get("limit") == "500"
+            and "updated_from" not in args
+        ),
+        change,
+    )
+
+
+def change_when(monkeypatch, asked: Callable[[Any], bool], change: Callable[[], None]) -> None:
+    """Run ``change`` once, on the first inventory request whose arguments
+    ``asked`` accepts, before the sandbox answers it."""
     handler = V1_HANDLERS["list_inventory"]
     done = threading.Event()
 
     def changing(exchange: Any) -> Any:
-        args = exchange.request.args
-        if args.get("page") == str(page) and args.get("limit") == "500" and not done.is_set():
+        if asked(exchange.request.args) and not done.is_set():
             done.set()
             change()
         return handler(exchange)
@@ -100,10 +118,10 @@ def insert(sandbox, sku: str) -> Callable[[], None]:
     ("what", "page"),
     [
         ("update", 2),
-        ("update", 4),
+        ("update", 3),
         ("delete", 3),
         ("insert", 2),
-        ("insert+delete", 4),
+        ("insert+delete", 3),
     ],
 )
 def test_a_change_during_the_read_is_read_again_and_exact(
@@ -122,3 +140,43 @@ def test_a_change_during_the_read_is_read_again_and_exact(
 
     assert found == warehouse_levels(stocked)
     assert requests == CONCURRENT_READ + SERIAL_READ
+
+
+@pytest.mark.parametrize("what", ["update", "insert+delete"])
+def test_a_change_before_the_last_page_is_read_is_in_the_snapshot_read_once(
+    plugin, stocked, open_channel, monkeypatch, what
+):
+    # The last page (4) is read with the list's state, before the other
+    # pages: a change made before it is part of what all of them show.
+    changes = {
+        "update": update_moving(stocked, "INV-000003", 9_999),
+        "insert+delete": lambda: (
+            insert(stocked, f"INV-{ROWS + 1:06d}")(),
+            delete(stocked, "INV-000010")(),
+        ),
+    }
+    change_during_page(monkeypatch, 4, changes[what])
+
+    found, requests = read(plugin, stocked, open_channel)
+
+    assert found == warehouse_levels(stocked)
+    assert found["INV-000003"] == (9_999 if what == "update" else 3)
+    assert requests == CONCURRENT_READ
+
+
+@pytest.mark.parametrize("what", ["update", "insert"])
+def test_a_change_between_the_last_page_and_the_state_is_read_serially(
+    plugin, stocked, open_channel, monkeypatch, what
+):
+    # The rows from the newest timestamp on are asked right after the last
+    # page; a change in between shifts the pages read already.
+    changes = {
+        "update": update_moving(stocked, "INV-000003", 9_999),
+        "insert": insert(stocked, f"INV-{ROWS + 1:06d}"),
+    }
+    change_when(monkeypatch, lambda args: "updated_from" in args, changes[what])
+
+    found, requests = read(plugin, stocked, open_channel)
+
+    assert found == warehouse_levels(stocked)
+    assert requests == STATE_READ + SERIAL_READ

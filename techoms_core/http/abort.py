@@ -19,6 +19,8 @@ from typing import Any
 from requests.exceptions import RequestException
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 
+from techoms_core.http.watchdog import Watch
+
 _TRACKERS: weakref.WeakSet[ConnectionTracker] = weakref.WeakSet()
 _TRACKERS_LOCK = threading.Lock()
 
@@ -28,11 +30,15 @@ class RunAborted(RequestException):
 
 
 class ConnectionTracker:
-    """The connections one transport adapter opened, to shut them down at once."""
+    """The connections one transport adapter opened, to shut them down at once.
+
+    It also tells each thread's watched exchange (:attr:`watching`, see
+    :mod:`techoms_core.http.watchdog`) which connection the pool handed it."""
 
     def __init__(self) -> None:
         self._live: weakref.WeakSet[Any] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._exchanges = threading.local()
         self.aborted = False
         with _TRACKERS_LOCK:
             _TRACKERS.add(self)
@@ -54,7 +60,23 @@ class ConnectionTracker:
                     tracker._live.add(connection)
                 return connection
 
+            def _get_conn(self, timeout: float | None = None) -> Any:
+                connection = super()._get_conn(timeout)
+                watch = tracker.watching
+                if watch is not None:
+                    watch.connection = connection
+                return connection
+
         return TrackedPool
+
+    @property
+    def watching(self) -> Watch | None:
+        """The watched exchange the calling thread is sending, if any."""
+        return getattr(self._exchanges, "watch", None)
+
+    @watching.setter
+    def watching(self, watch: Watch | None) -> None:
+        self._exchanges.watch = watch
 
     def check(self) -> None:
         """Raise :class:`RunAborted` once :meth:`abort` was called."""

@@ -11,9 +11,11 @@ transport reads every body through :func:`read_body`:
   above the cap is refused before anything is read);
 - the whole exchange, from the moment the request leaves to the last byte of
   the body, must fit in ``deadline`` seconds, or :class:`DeadlineExceeded`
-  is raised. Each read waits at most what is left of the deadline (and never
-  longer than the read timeout), and returns whatever has arrived, so a slow
-  body cannot stretch one read.
+  is raised. Each read of the body waits at most what is left of the
+  deadline (and never longer than the read timeout), and returns whatever
+  has arrived, so a slow body cannot stretch one read; before the body,
+  connecting, sending and the headers are held to the same deadline by
+  :mod:`techoms_core.http.watchdog`.
 
 Redirects are checked too (:func:`check_redirect`): every hop must satisfy the
 rule for a channel's Api Url (https, or plain http to a loopback host), and a
@@ -101,7 +103,7 @@ def _read_within(
     while True:
         left = ends - time.monotonic()
         if left <= 0:
-            raise _late(limits, response)
+            raise late(limits, response)
         # The deadline, not the read timeout, decides how long this read waits.
         by_deadline = read_timeout is None or left <= read_timeout
         if sock is not None:
@@ -113,7 +115,7 @@ def _read_within(
                 raise requests.ConnectionError(error) from None
             part = None
         if part is None:  # raised outside the handler, so no timeout is its cause
-            raise _late(limits, response)
+            raise late(limits, response)
         if not part:
             return b"".join(parts)
         size += len(part)
@@ -140,7 +142,8 @@ def _read_part(raw: Any) -> bytes:
         raise requests.exceptions.SSLError(error) from None
 
 
-def _late(limits: AnswerLimits, response: requests.Response) -> DeadlineExceeded:
+def late(limits: AnswerLimits, response: requests.Response | None) -> DeadlineExceeded:
+    """The error of an answer not in full within the deadline."""
     return DeadlineExceeded(
         f"the answer had not arrived in full after {limits.deadline:g} s", response=response
     )

@@ -23,8 +23,9 @@ from requests.adapters import HTTPAdapter
 
 from techoms_core.http.abort import ConnectionTracker
 from techoms_core.http.limiter import ThroughputLimiter
-from techoms_core.http.limits import AnswerLimits, read_body
+from techoms_core.http.limits import AnswerLimits, late, read_body
 from techoms_core.http.stats import SessionStats
+from techoms_core.http.watchdog import WATCHDOG
 
 _NOT_DECODED = object()
 
@@ -118,10 +119,31 @@ class ThrottledAdapter(HTTPAdapter):
         with self.limiter.slot():
             self.stats.add_limiter_cpu(time.thread_time() - started)
             started = time.monotonic()
-            response = super().send(request, stream, timeout, verify, cert, proxies)
+            response = self._send_watched(started, request, stream, timeout, verify, cert, proxies)
             if not stream:
                 read_body(response, self.limits, started, _read_timeout(timeout))
             return response
+
+    def _send_watched(self, started: float, request: PreparedRequest, *args: Any) -> Response:
+        """``requests``' send, up to the answer's headers, within what is left
+        of the deadline counted from ``started`` (:mod:`techoms_core.http.watchdog`)."""
+        watch = WATCHDOG.watch(started + self.limits.deadline)
+        self.tracker.watching = watch
+        response: Response | None = None
+        try:
+            response = super().send(request, *args)
+        except Exception:
+            if not WATCHDOG.release(watch):
+                raise
+        finally:
+            self.tracker.watching = None
+        if WATCHDOG.release(watch):
+            # Raised outside the handler: the deadline, not the shut socket, is the reason.
+            if response is not None:
+                response.close()
+            raise late(self.limits, response)
+        assert response is not None
+        return response
 
 
 def _read_timeout(timeout: Any) -> float | None:

@@ -27,7 +27,9 @@ from tests.hostile.wms import (
     gzip_bomb,
     huge_body,
     redirect,
+    silent,
     trickle,
+    trickle_headers,
 )
 
 
@@ -105,6 +107,32 @@ def test_a_body_sent_a_byte_at_a_time_ends_at_the_deadline(hostile, session):
     # Two attempts of 1.5 s each, never the read timeout per byte.
     assert time.monotonic() - started < 6
     assert hostile.count("GET /v1/items") == 2
+
+
+def test_headers_sent_a_byte_at_a_time_end_at_the_deadline(hostile, session):
+    hostile.behave("GET /v1/items", trickle_headers(0.1))
+    started = time.monotonic()
+
+    with pytest.raises(
+        NoResponse, match=r"too slow: the answer had not arrived in full after 1\.5 s"
+    ):
+        session.get("items")
+
+    # Two attempts of 1.5 s each (the headers alone would take 45 s).
+    assert time.monotonic() - started < 10
+    assert hostile.count("GET /v1/items") == 2
+
+
+def test_an_answer_that_never_starts_ends_at_the_deadline_not_the_read_timeout(hostile):
+    hostile.behave("GET /v1/items", silent)
+    session = _session(hostile, timeout=(1.0, 60.0), deadline=1.0)
+    started = time.monotonic()
+
+    with pytest.raises(NoResponse, match=r"too slow: .* after 1 s"):
+        session.get("items")
+
+    assert time.monotonic() - started < 20  # two attempts; never the 60 s read timeout
+    session.close()
 
 
 def test_a_slow_post_is_an_unknown_outcome_not_a_retry(hostile, session):

@@ -65,6 +65,11 @@ MODES: tuple[Mode, ...] = (
     Mode("endless chunked body", "chunks that never end", wms.endless_chunks),
     Mode("1 byte per second", "a valid answer, one byte per second", wms.trickle(1.0)),
     Mode(
+        "headers a byte per second",
+        "status line and headers one byte per second, no body ever",
+        wms.trickle_headers(1.0),
+    ),
+    Mode(
         "same page forever", "the first page again and again, has_more true", wms.same_page_forever
     ),
     Mode("pages forever", "new records on every page, has_more true", wms.fresh_pages_forever),

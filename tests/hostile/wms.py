@@ -12,6 +12,7 @@ functions at the end of this module, one per hostile mode.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import gzip
 import json
@@ -312,6 +313,32 @@ def trickle(seconds_per_byte: float = 1.0) -> Behaviour:
             time.sleep(seconds_per_byte)
 
     return behaviour
+
+
+def trickle_headers(seconds_per_byte: float = 1.0) -> Behaviour:
+    """An answer whose status line and headers come one byte at a time (each
+    byte in time for the read timeout), so its body never starts."""
+
+    def behaviour(exchange: Exchange) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        head += b"".join(b"X-Padding-%d: %s\r\n" % (n, b"x" * 40) for n in range(100))
+        ends = time.monotonic() + ENDLESS_LIMIT
+        for byte in head:
+            if time.monotonic() > ends or not exchange.write(bytes([byte])):
+                return
+            time.sleep(seconds_per_byte)
+
+    return behaviour
+
+
+def silent(exchange: Exchange) -> None:
+    """No answer at all: the request is read, then nothing is sent until the
+    client hangs up."""
+    connection = exchange.handler.connection
+    connection.settimeout(ENDLESS_LIMIT)
+    with contextlib.suppress(OSError):
+        while connection.recv(1024):  # b"" once the client has hung up
+            pass
 
 
 def redirect(location: str, status: int = 307) -> Behaviour:

@@ -2,10 +2,12 @@
 
 A settings page re-evaluates its form on every change, and each evaluation
 asks the plugin for the choices of its ``choices_from`` fields (Leanafy: one
-``GET /v1/me``). What the WMS listed for the same field read with the same
-values is kept for :data:`KEEP_SECONDS`, so editing other fields asks the WMS
-nothing; changing a value the choices are read with asks again. Refusals are
-never kept. Keys are digests, so no secret is held as a key.
+``GET /v1/me``). What the WMS listed for the same field of the same channel
+read with the same values is kept for :data:`KEEP_SECONDS`, so editing other
+fields asks the WMS nothing; changing a value the choices are read with asks
+again. :meth:`ListedChoices.kept` answers from what is kept without asking,
+for pages that list the choices by a request of their own. Refusals are never
+kept. Keys are digests, so no secret is held as a key.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ KEEP_SECONDS = 30.0
 MOST_KEPT = 64
 
 T = TypeVar("T")
+#: What :meth:`ListedChoices.kept` answers when nothing is kept.
+NOT_KEPT = object()
 
 
 class ListedChoices:
@@ -38,17 +42,33 @@ class ListedChoices:
         self._kept: dict[str, tuple[float, object]] = {}
         self._lock = threading.Lock()
 
-    def get_or_list(
-        self, field: SettingsField, settings: Mapping[str, object], listing: Callable[[], T]
-    ) -> T:
-        """What ``listing()`` answered for ``field`` with these ``settings``
-        less than :data:`KEEP_SECONDS` ago, else ``listing()`` now."""
-        key = _key(field, settings)
-        now = self._clock()
+    def kept(
+        self, field: SettingsField, settings: Mapping[str, object], *, scope: str = ""
+    ) -> object:
+        """What was listed for ``field`` of channel ``scope`` with these
+        ``settings`` less than :data:`KEEP_SECONDS` ago, else :data:`NOT_KEPT`."""
+        key = _key(field, settings, scope)
         with self._lock:
             kept = self._kept.get(key)
-        if kept is not None and now - kept[0] < self._keep_seconds:
+        if kept is not None and self._clock() - kept[0] < self._keep_seconds:
             return kept[1]
+        return NOT_KEPT
+
+    def get_or_list(
+        self,
+        field: SettingsField,
+        settings: Mapping[str, object],
+        listing: Callable[[], T],
+        *,
+        scope: str = "",
+    ) -> T:
+        """What ``listing()`` answered for ``field`` of channel ``scope`` with
+        these ``settings`` less than :data:`KEEP_SECONDS` ago, else ``listing()`` now."""
+        kept = self.kept(field, settings, scope=scope)
+        if kept is not NOT_KEPT:
+            return kept  # type: ignore[return-value]
+        key = _key(field, settings, scope)
+        now = self._clock()
         listed = listing()
         with self._lock:
             self._kept[key] = (now, listed)
@@ -57,8 +77,9 @@ class ListedChoices:
         return listed
 
 
-def _key(field: SettingsField, settings: Mapping[str, object]) -> str:
+def _key(field: SettingsField, settings: Mapping[str, object], scope: str) -> str:
     digest = hashlib.sha256()
+    digest.update(f"{scope}\0".encode())
     for name in (field.key, *field.choices_from):
         value = settings.get(name)
         text = value.reveal() if isinstance(value, Secret) else repr(value)

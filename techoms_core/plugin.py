@@ -18,7 +18,7 @@ from techoms_core.context import ChannelContext, context_for_settings
 from techoms_core.health import Stopwatch
 from techoms_core.http import Redactor
 from techoms_core.http.exceptions import ChannelHTTPError
-from techoms_core.listed_choices import ListedChoices
+from techoms_core.listed_choices import NOT_KEPT, ListedChoices
 from techoms_core.models import (
     HealthCheck,
     HealthReport,
@@ -34,7 +34,7 @@ from techoms_core.models import (
 )
 from techoms_core.options import OPTIONS_BY_HOOK, SYNC_OPTIONS, SyncOption, option_named
 from techoms_core.settings import ChannelSettings, Choice, SettingsField
-from techoms_core.settings.form import ChoicesSource, ChoicesUnavailable
+from techoms_core.settings.form import ChoicesPending, ChoicesSource, ChoicesUnavailable
 
 
 class NotSupported(LookupError):
@@ -129,7 +129,11 @@ class ChannelPlugin:
         return choices
 
     def form_choices(
-        self, channel: str, *, session_options: Mapping[str, Any] | None = None
+        self,
+        channel: str,
+        *,
+        session_options: Mapping[str, Any] | None = None,
+        wait: bool = True,
     ) -> ChoicesSource | None:
         """The :data:`~techoms_core.settings.form.ChoicesSource` for this
         plugin's settings form (pass it to ``evaluate_form``), or ``None`` when
@@ -139,7 +143,9 @@ class ChannelPlugin:
         :class:`~techoms_core.settings.form.ChoicesUnavailable` with its
         message, masked of the form's secrets. What the hook listed is reused
         for a short while (:mod:`techoms_core.listed_choices`), as a form is
-        evaluated again on every change."""
+        evaluated again on every change (kept per channel). With ``wait=False``
+        the source never asks the WMS: it answers what is kept, else raises
+        :class:`~techoms_core.settings.form.ChoicesPending`."""
         if not self.implements("settings_field_choices"):
             return None
 
@@ -154,7 +160,14 @@ class ChannelPlugin:
                     raise ChoicesUnavailable(message) from None
 
         def listed(field: SettingsField, settings: ChannelSettings) -> tuple[Choice, ...] | None:
-            return self._listed_choices.get_or_list(field, settings, lambda: ask(field, settings))
+            if not wait:
+                kept = self._listed_choices.kept(field, settings, scope=channel)
+                if kept is NOT_KEPT:
+                    raise ChoicesPending(field.key)
+                return kept  # type: ignore[return-value]
+            return self._listed_choices.get_or_list(
+                field, settings, lambda: ask(field, settings), scope=channel
+            )
 
         return listed
 

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from techoms_core.console.pages import (
     channel,
     channels,
+    listed_choices,
     login,
     mappings,
     new_channel,
@@ -60,6 +61,7 @@ def create_app(state: ConsoleState) -> Starlette:
         *login.routes,
         *channels.routes,
         *new_channel.routes,
+        *listed_choices.routes,
         *channel.routes,
         *quick_actions.routes,
         *mappings.routes,

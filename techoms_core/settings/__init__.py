@@ -97,6 +97,7 @@ from techoms_core.settings.channel_settings import ChannelSettings
 from techoms_core.settings.conditions import Condition, Effect
 from techoms_core.settings.field_types import FieldType
 from techoms_core.settings.form import (
+    ChoicesPending,
     ChoicesSource,
     ChoicesUnavailable,
     FieldState,
@@ -116,6 +117,7 @@ from techoms_core.settings.validation import (
 __all__ = [
     "ChannelSettings",
     "Choice",
+    "ChoicesPending",
     "ChoicesSource",
     "ChoicesUnavailable",
     "Condition",

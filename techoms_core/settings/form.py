@@ -41,6 +41,13 @@ class ChoicesUnavailable(Exception):
     not contain a secret."""
 
 
+class ChoicesPending(Exception):
+    """A :data:`ChoicesSource` that does not wait for the WMS has no choices at
+    hand for these values yet. The field keeps its value (offered as its only
+    choice) and is marked ``loading``: a page lists the choices by a request of
+    their own, so a slow WMS never holds up the rest of the form."""
+
+
 @frozen(kw_only=True)
 class FieldState:
     """One field of the form, as it should be rendered now.
@@ -65,6 +72,8 @@ class FieldState:
     :ivar problems: what is wrong with the field, each a sentence without its label.
     :ivar note: why the field is disabled or offers no dropdown yet, e.g.
         ``"fill in Api Url, Api Key and Api Secret to choose"``; else empty.
+    :ivar loading: its choices are still to be listed (:class:`ChoicesPending`);
+        until then its value is its only choice.
     """
 
     key: str
@@ -81,6 +90,7 @@ class FieldState:
     secret_set: bool
     problems: tuple[str, ...]
     note: str = ""
+    loading: bool = False
 
 
 @frozen
@@ -232,17 +242,23 @@ def _with_listed_choices(
     ]
     if waiting:
         return _disabled(state, f"fill in {_listed(waiting)} to choose")
+    current = check.outcomes[settings_field.key].value
     try:
         listed = choices(settings_field, check.partial_settings())
+    except ChoicesPending:
+        kept = () if current in (None, "") else (Choice(str(current), str(current)),)
+        return _evolve(state, choices=kept, loading=True, note="listing the choices...")
     except ChoicesUnavailable as refused:
-        return _disabled(state, str(refused))
+        note = f"the WMS did not list the choices: {refused}"
+        if current not in (None, ""):
+            note += f"; {settings_field.label} stays {current}"
+        return _disabled(state, note)
     except Exception as error:  # a plugin's bug must not take the form down
         return _disabled(state, f"could not list the choices ({type(error).__name__})")
     if listed is None:
         return state
     listed = tuple(listed)
     problems = state.problems
-    current = check.outcomes[settings_field.key].value
     values = [choice.value for choice in listed]
     if state.enabled and current not in (None, "") and current not in values:
         offered = ", ".join(values) or "none"

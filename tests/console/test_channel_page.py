@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 from click.testing import CliRunner
 from playwright.sync_api import expect
@@ -58,7 +59,10 @@ def test_adding_a_leanafy_channel_with_fields_that_hide_show_disable_and_cascade
     page.fill("#input-api_secret", sandbox.api_secret)
     page.press("#input-api_secret", "Tab")
     # Cascaded: the account's warehouses, read from Leanafy with these credentials.
+    # Listed by a request of its own once the field is shown (aria-busy until then).
     dropdown = page.locator("#choice-warehouse_id")
+    expect(dropdown.locator(f'option[value="{sandbox.warehouse_ids[1]}"]')).to_have_count(1)
+    expect(warehouse).not_to_have_attribute("aria-busy", "true")
     expect(dropdown).to_be_enabled()
     listed = dropdown.locator("option").evaluate_all("els => els.map(e => e.value)")
     assert set(sandbox.warehouse_ids) <= set(listed)
@@ -213,3 +217,28 @@ def test_unsaved_changes_are_marked_and_leaving_with_them_asks_first(page, conso
     assert console.host.channel(channel).warehouse == "ELSEWHERE"
     page.click("nav >> text=Runs")
     page.wait_for_url("**/runs")
+
+
+def test_an_unreachable_wms_holds_up_neither_the_page_nor_other_fields(page, console, channel):
+    """The warehouse choices are listed after the page is shown: while
+    Leanafy cannot be reached (the listing retries for seconds), the page is
+    there, the saved warehouse shown, and other fields answer; then the field
+    says why it has no choices and still shows the saved value."""
+    saved = console.host.channel(channel)
+    with socket.socket() as probe:  # a free port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    console.host.update_channel(channel, settings={**saved.settings, "api_url": closed})
+    page.goto(f"/channels/{channel}")
+    warehouse = page.locator("#field-warehouse_id")
+    expect(warehouse).to_have_attribute("aria-busy", "true")
+    expect(page.locator("#choice-warehouse_id")).to_have_value(saved.settings["warehouse_id"])
+    page.click('[data-tab="channel-settings"]')
+    page.select_option("#choice-throughput", "custom")
+    expect(page.locator("#field-requests_per_second")).to_be_visible()
+    expect(warehouse).to_have_attribute("aria-busy", "true")
+    expect(warehouse).to_contain_text("the WMS did not list the choices", timeout=20_000)
+    expect(warehouse).to_contain_text("Connection refused")
+    expect(warehouse).to_contain_text(f"stays {saved.settings['warehouse_id']}")
+    expect(page.locator("#input-warehouse_id")).to_have_value(saved.settings["warehouse_id"])
+    expect(page.locator("#input-warehouse_id")).to_be_disabled()

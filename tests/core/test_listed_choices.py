@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from techoms_core.listed_choices import MOST_KEPT, ListedChoices
+from techoms_core.listed_choices import MOST_KEPT, NOT_KEPT, ListedChoices
 from techoms_core.secrets import Secret
 from techoms_core.settings import Choice, FieldType, SettingsField
 
@@ -68,3 +68,18 @@ def test_only_the_newest_lists_are_kept():
     assert len(kept._kept) == MOST_KEPT
     kept.get_or_list(DEPOT, {"api_url": "https://w0.example"}, listing(asked))
     assert len(asked) == MOST_KEPT + 6
+
+
+def test_kept_answers_without_listing_and_each_channel_keeps_its_own():
+    clock, asked = Clock(), []
+    kept = ListedChoices(keep_seconds=30, clock=clock)
+    settings = {"api_url": "https://wms.example", "api_key": Secret("k1")}
+    assert kept.kept(DEPOT, settings, scope="east") is NOT_KEPT
+    listed = kept.get_or_list(DEPOT, settings, listing(asked), scope="east")
+    assert kept.kept(DEPOT, settings, scope="east") == listed
+    # The same credentials on another channel are listed for that channel.
+    assert kept.kept(DEPOT, settings, scope="west") is NOT_KEPT
+    kept.get_or_list(DEPOT, settings, listing(asked), scope="west")
+    assert asked == ["asked", "asked"]
+    clock.now += 31
+    assert kept.kept(DEPOT, settings, scope="east") is NOT_KEPT

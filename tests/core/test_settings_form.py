@@ -18,7 +18,7 @@ from techoms_core.settings import (
     check_settings,
     validate_settings,
 )
-from techoms_core.settings.form import ChoicesUnavailable, evaluate_form
+from techoms_core.settings.form import ChoicesPending, ChoicesUnavailable, evaluate_form
 from techoms_core.testing import registry_with
 from techoms_core.throughput import CustomLimits, throughput_settings
 from tests.core.channel_plugins import make_plugin
@@ -53,6 +53,20 @@ def depots(field, settings):
     if settings["api_key"].reveal() != "k-123456789":
         raise ChoicesUnavailable("the WMS refused the Api Key")
     return [Choice("d1", "North"), Choice("d2", "South")]
+
+
+def test_choices_not_at_hand_keep_the_value_as_the_only_choice_until_listed():
+    def pending(field, settings):
+        raise ChoicesPending(field.key)
+
+    stored = {**VALID, "depot": "d2"}
+    form = evaluate_form(SCHEMA, {}, stored=stored, choices=pending)
+    depot = form["depot"]
+    assert depot.loading and depot.enabled and depot.value == "d2"
+    assert [c.value for c in depot.choices] == ["d2"]
+    assert form.ok and form.settings()["depot"] == "d2"
+    assert evaluate_form(SCHEMA, VALID, choices=pending)["depot"].choices == ()
+    assert not evaluate_form(SCHEMA, stored, choices=depots)["depot"].loading
 
 
 def test_custom_throughput_fields_are_hidden_until_custom_is_chosen():
@@ -128,7 +142,7 @@ def test_listed_choices_wait_for_valid_credentials():
 
     refused = evaluate_form(SCHEMA, {**VALID, "api_key": "wrong"}, choices=depots)
     assert not refused["depot"].enabled
-    assert refused["depot"].note == "the WMS refused the Api Key"
+    assert refused["depot"].note == "the WMS did not list the choices: the WMS refused the Api Key"
 
     ready = evaluate_form(SCHEMA, VALID, choices=depots)
     assert ready["depot"].enabled and ready.ok

@@ -28,6 +28,7 @@ from techoms_core.console.pages.settings_form import (
     Submitted,
     evaluate,
     job_rows,
+    listed_choices_url,
     read_submission,
 )
 from techoms_core.console.rendering import redirect, render
@@ -86,6 +87,7 @@ def _page(request: Request, name: str) -> Response:
         delete_question=delete_question(state, config),
         health=state.host.last_health_checks().get(name),
         draft=state.drafts.open(name),
+        choices_url=listed_choices_url(name, plugin),
     )
 
 
@@ -112,7 +114,12 @@ async def re_render_form(request: Request) -> Response:
         config, plugin = state.channel(name)
         form = evaluate(state, plugin, name, submitted.settings, config.settings)
         return render(
-            request, "settings_fragment.html", form=form, section_tabs=SECTION_TABS, main=None
+            request,
+            "settings_fragment.html",
+            form=form,
+            section_tabs=SECTION_TABS,
+            main=None,
+            choices_url=listed_choices_url(name, plugin),
         )
 
     return await run_in_threadpool(work)
@@ -128,7 +135,7 @@ async def save(request: Request) -> Response:
 def _save(request: Request, name: str, submitted: Submitted) -> Response:
     state = console(request)
     config, plugin = state.channel(name)
-    form = evaluate(state, plugin, name, submitted.settings, config.settings)
+    form = evaluate(state, plugin, name, submitted.settings, config.settings, wait=True)
     jobs, job_problems = job_changes(state.host, state.registry, name, submitted.jobs)
     problems = [str(problem) for problem in form.problems] + job_problems
     main_problems: list[str] = []
@@ -212,6 +219,7 @@ def _after_save(
         periods=PERIODS,
         save_status={"saved": saved, "problems": problems},
         headers={"HX-Trigger": "saved"} if saved else None,
+        choices_url=listed_choices_url(config.name, plugin),
     )
 
 

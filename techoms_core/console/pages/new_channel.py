@@ -14,6 +14,7 @@ from techoms_core.console.pages.settings_form import (
     SECTION_TABS,
     Submitted,
     evaluate,
+    listed_choices_url,
     read_submission,
 )
 from techoms_core.console.rendering import redirect, render
@@ -23,7 +24,7 @@ from techoms_core.plugin import ChannelPlugin
 from techoms_core.registry import UnknownPlugin
 
 
-def _plugin(request: Request) -> ChannelPlugin | None:
+def chosen_plugin(request: Request) -> ChannelPlugin | None:
     """The plugin named by ``?plugin=``, else the first installed one."""
     registry = console(request).registry
     key = request.query_params.get("plugin")
@@ -38,7 +39,7 @@ def _plugin(request: Request) -> ChannelPlugin | None:
 
 def _page(request: Request) -> Response:
     state = console(request)
-    plugin = _plugin(request)
+    plugin = chosen_plugin(request)
     form = evaluate(state, plugin, "", {}, None) if plugin else None
     return render(
         request,
@@ -50,6 +51,7 @@ def _page(request: Request) -> Response:
         main={"warehouse": None, "enabled": True, "problems": [], "job_problems": []},
         jobs=None,
         section_tabs=SECTION_TABS,
+        choices_url=listed_choices_url("", plugin) if plugin else "",
     )
 
 
@@ -61,11 +63,17 @@ async def re_render_form(request: Request) -> Response:
     submitted = read_submission(await request.form())
 
     def work() -> Response:
-        plugin = _plugin(request)
+        plugin = chosen_plugin(request)
         if plugin is None:
             return render(request, "_problem.html", problem="choose an installed plugin")
-        form = evaluate(console(request), plugin, submitted.name, submitted.settings, None)
-        return render(request, "settings_fragment.html", form=form, section_tabs=SECTION_TABS)
+        form = evaluate(console(request), plugin, "", submitted.settings, None)
+        return render(
+            request,
+            "settings_fragment.html",
+            form=form,
+            section_tabs=SECTION_TABS,
+            choices_url=listed_choices_url("", plugin),
+        )
 
     return await run_in_threadpool(work)
 
@@ -78,10 +86,10 @@ async def add_channel(request: Request) -> Response:
 
 def _add(request: Request, submitted: Submitted) -> Response:
     state = console(request)
-    plugin = _plugin(request)
+    plugin = chosen_plugin(request)
     if plugin is None:
         return render(request, "_problem.html", problem="choose an installed plugin")
-    form = evaluate(state, plugin, submitted.name, submitted.settings, None)
+    form = evaluate(state, plugin, "", submitted.settings, None, wait=True)
     problems = [str(problem) for problem in form.problems]
     if not submitted.name:
         problems.insert(0, "Channel name: is required")
@@ -105,6 +113,7 @@ def _add(request: Request, submitted: Submitted) -> Response:
         form=form,
         section_tabs=SECTION_TABS,
         save_status={"saved": False, "problems": problems},
+        choices_url=listed_choices_url("", plugin),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from attrs import frozen
 from starlette.datastructures import FormData
@@ -72,16 +73,33 @@ def evaluate(
     channel: str,
     submitted: Mapping[str, Any],
     stored: Mapping[str, Any] | None,
+    *,
+    wait: bool = False,
 ) -> FormState:
-    """The settings form for ``submitted`` over ``stored``; the plugin lists
-    cascaded choices (e.g. Leanafy's warehouses) through its hook."""
+    """The settings form for ``submitted`` over ``stored`` of ``channel``
+    (``""`` for a new one). The plugin lists cascaded choices (e.g. Leanafy's
+    warehouses) through its hook: only with ``wait`` (Save, and the request
+    that lists one field's choices, :func:`listed_choices_url`) is the WMS
+    asked; otherwise what it listed lately is used, and a field whose choices
+    are not at hand is ``loading``, its value kept as its only choice."""
     return evaluate_form(
         plugin.declaration.settings,
         submitted,
         stored=stored,
-        choices=plugin.form_choices(channel or "new channel"),
+        choices=plugin.form_choices(channel or NEW_CHANNEL, wait=wait),
         environ=state.environ,
     )
+
+
+#: The channel name the choices of a channel not yet added are kept under.
+NEW_CHANNEL = "new channel"
+
+
+def listed_choices_url(channel: str, plugin: ChannelPlugin) -> str:
+    """Where a page posts its form to list one ``loading`` field's choices."""
+    if not channel:
+        return f"/channels/new/choices?plugin={quote(plugin.key, safe='')}"
+    return f"/channels/{quote(channel, safe='')}/choices"
 
 
 def job_rows(state: ConsoleState, config: ChannelConfig, plugin: ChannelPlugin) -> list[dict]:

@@ -196,7 +196,10 @@ def receive_inventory(context: ChannelContext) -> Iterator[Page[InventoryLevel]]
 
     Duty: snapshot shape: each SKU appears once in the whole snapshot. The host
     replaces the warehouse's levels wholesale after the last page and reports
-    SKUs it does not know as warnings.
+    SKUs it does not know as warnings. A SKU reported ``failed`` keeps the level
+    the host holds. A snapshot without one readable level never replaces levels
+    the host holds unless a page says ``empty_confirmed`` (the WMS confirms
+    the warehouse is empty): the run fails and every level is kept.
     """
 
 

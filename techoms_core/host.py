@@ -394,6 +394,12 @@ class SnapshotsRole(Protocol):
         transaction; returns how many levels it now holds."""
         ...
 
+    def held_levels(self, channel: str) -> int:
+        """How many levels the channel's warehouse holds now: what a snapshot
+        would replace (:mod:`techoms_core.snapshot_guard` asks before an
+        unreadable or empty snapshot is swapped in)."""
+        ...
+
 
 @runtime_checkable
 class RunLogRole(Protocol):

@@ -63,6 +63,7 @@ from techoms_core.run_lock import LOCK_TTL, RunLock, lock_name
 from techoms_core.runs import RecordLine, RunProgress, RunRefused, RunSummary
 from techoms_core.send_groups import ResultGroup
 from techoms_core.settings import SettingsError
+from techoms_core.snapshot_guard import refusal
 from techoms_core.throughput import ThroughputProfile
 
 if TYPE_CHECKING:
@@ -328,11 +329,14 @@ class _Steps:
             self.host.begin_snapshot(run_id, self.channel, key)
         self.context.read_progress = self._read_progress
         pages = self.plugin.receive(self.option, self.context)
+        readable, confirmed = 0, False
         try:
             for page in pages:
                 stage = self.host.preview_snapshot_page if dry else self._stage
                 noted = stage(self.channel, key, page)
                 self._count_snapshot_page(page, noted)
+                readable += len(page.records)
+                confirmed = confirmed or page.empty_confirmed
                 self._heartbeat()
                 if self.stop.is_set():
                     self.summary.message = "stopped before the snapshot was complete; " + (
@@ -341,6 +345,13 @@ class _Steps:
                     return RunStatus.STOPPED
         finally:
             pages.close()
+        failed = self.summary.counts["failed"]
+        refused = refusal(
+            self.host, self.channel, readable=readable, failed=failed, confirmed=confirmed
+        )
+        if refused is not None:
+            self.summary.message = refused
+            return RunStatus.FAILED
         if not dry:
             self.host.commit_snapshot(run_id, self.channel, key)
         return RunStatus.COMPLETED

@@ -61,7 +61,7 @@ def channel_warehouse(context: ChannelContext, client: LeanafyClient) -> str:
 
 class SnapshotRefused(RuntimeError):
     """A snapshot that cannot be swapped in without losing levels techOMS holds:
-    a row that names no SKU, or an empty warehouse Leanafy does not confirm."""
+    a row that names no SKU (it could be any SKU's)."""
 
 
 def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[InventoryLevel]]:
@@ -71,9 +71,11 @@ def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[In
     range, no warehouse) has no level in the snapshot and is reported
     ``failed``: the host keeps the level it holds for that SKU. A row with no
     SKU could belong to any SKU, so it refuses the whole snapshot
-    (:class:`SnapshotRefused`), as does a snapshot with no level at all unless
-    Leanafy's list metadata confirms the list is empty (every row it counted
-    was read, and none is in the channel's warehouse).
+    (:class:`SnapshotRefused`). A snapshot with no level at all is marked
+    ``empty_confirmed`` only when Leanafy's list metadata confirms the list is
+    empty (every row it counted was read, and none is in the channel's
+    warehouse); unconfirmed, the host refuses to let it replace the levels it
+    holds (:mod:`techoms_core.snapshot_guard`).
     """
     warehouse = channel_warehouse(context, client)
     reading = _Reading(warehouse)
@@ -87,9 +89,9 @@ def snapshot(context: ChannelContext, client: LeanafyClient) -> Iterator[Page[In
         for row in listed.records:
             reading.add(row, number)
         context.report_read(len(listed.records), listed.total)
-    if not reading.rows and not reading.failed:
-        reading.confirm_empty()
-    yield from _pages(_summed(reading.rows, reading.failed), list(reading.failed.values()))
+    confirmed = not reading.rows and not reading.failed and reading.confirms_empty()
+    totals = _summed(reading.rows, reading.failed)
+    yield from _pages(totals, list(reading.failed.values()), empty_confirmed=confirmed)
 
 
 class _Reading:
@@ -139,16 +141,10 @@ class _Reading:
             field=field,
         )
 
-    def confirm_empty(self) -> None:
-        """Refuse a snapshot with no level unless Leanafy counted exactly the
-        rows read (none of them in this warehouse)."""
-        if self.total is not None and type(self.total) is int and self.total == len(self.listed):
-            return
-        raise SnapshotRefused(
-            f"Leanafy listed no inventory for warehouse {self.warehouse}, and its list "
-            f"metadata does not confirm it ({wire.Meta.TOTAL}: {self.total!r:.40}, rows "
-            f"read: {len(self.listed)}); the snapshot is refused and every level is kept"
-        )
+    def confirms_empty(self) -> bool:
+        """Whether Leanafy counted exactly the rows read (none of them in this
+        warehouse), so that a snapshot with no level is the truth."""
+        return type(self.total) is int and self.total == len(self.listed)
 
 
 def _summed(rows: dict[str, Quantities], failed: Container[str]) -> dict[str, list[int]]:
@@ -167,7 +163,7 @@ def _summed(rows: dict[str, Quantities], failed: Container[str]) -> dict[str, li
 
 
 def _pages(
-    totals: dict[str, list[int]], problems: list[RecordResult]
+    totals: dict[str, list[int]], problems: list[RecordResult], *, empty_confirmed: bool
 ) -> Iterator[Page[InventoryLevel]]:
     batch: list[InventoryLevel] = []
     for sku, (on_hand, allocated, available) in totals.items():
@@ -187,4 +183,4 @@ def _pages(
         if len(batch) >= LEVELS_PER_PAGE:
             yield Page(records=batch)
             batch = []
-    yield Page(records=batch, problems=problems)
+    yield Page(records=batch, problems=problems, empty_confirmed=empty_confirmed)

@@ -22,8 +22,14 @@ class Page(Generic[T]):
     the host stores it in the same transaction as the page's records, so it must
     cover everything in this page and nothing after it. ``None`` means "no
     cursor" (a full snapshot such as inventory).
+
+    ``empty_confirmed``, for a snapshot: the WMS itself confirms it holds
+    nothing at all (its list's metadata counts no row, say). Only then may a
+    snapshot without a single readable record replace what the host holds
+    (:mod:`techoms_core.snapshot_guard`); any page of the snapshot may say so.
     """
 
     records: tuple[T, ...] = field(default=(), converter=tuple)
     problems: tuple[RecordResult, ...] = field(default=(), converter=tuple)
     cursor: str | None = None
+    empty_confirmed: bool = False

@@ -178,6 +178,15 @@ class ReceiveStore(Database):
                 select(func.count()).where(levels.c.warehouse == warehouse)
             ).scalar_one()
 
+    def held_levels(self, channel: str) -> int:
+        levels = schema.inventory
+        with self._read() as connection:
+            self._require_channel(connection, channel)
+            warehouse = _snapshot_warehouse(connection, channel)
+            return connection.execute(
+                select(func.count()).where(levels.c.warehouse == warehouse)
+            ).scalar_one()
+
 
 def _applier(key: str) -> PageApplier:
     try:

@@ -49,6 +49,8 @@ class FakeWms:
         self.receipt_updates: list = []
         self.products: list = []
         self.levels: list = []
+        self.level_problems: list[RecordResult] = []  # SKUs the snapshot could not read
+        self.empty_confirmed = False  # the WMS confirms it holds no level
         self.cursors_seen: list[str | None] = []
 
     @hookimpl
@@ -125,6 +127,8 @@ class FakeWms:
             for level in chunk:
                 self.on_record(level.sku)
             yield Page(records=chunk)
+        if self.level_problems or self.empty_confirmed:
+            yield Page(problems=self.level_problems, empty_confirmed=self.empty_confirmed)
 
 
 def registered(fake: FakeWms) -> Registry:

@@ -146,6 +146,57 @@ def test_a_stopped_snapshot_leaves_inventory_unchanged(channel, fake):
     assert [(r["sku"], r["on_hand"]) for r in host.inventory_rows()] == [("A", 5)]
 
 
+def _held(host):
+    return [(r["sku"], r["on_hand"]) for r in host.inventory_rows()]
+
+
+def test_an_empty_snapshot_never_wipes_the_levels_held(channel, fake):
+    host, registry = channel
+    fake.levels = [_level("A", 5), _level("B", 6)]
+    run_option(host, registry, "wms", "receive-inventory")
+    fake.levels = []
+
+    for dry_run in (True, False):
+        summary = run_option(host, registry, "wms", "receive-inventory", dry_run=dry_run)
+
+        assert summary.status == "failed"
+        assert summary.message == (
+            "the snapshot holds no level while techOMS holds 2 levels for the channel's "
+            "warehouse, and the WMS does not confirm it is empty; the snapshot is refused "
+            "and every level is kept"
+        )
+        assert _held(host) == [("A", 5), ("B", 6)]
+
+
+def test_a_snapshot_with_no_readable_level_never_wipes_the_levels_held(channel, fake):
+    host, registry = channel
+    fake.levels = [_level("A", 5), _level("B", 6)]
+    run_option(host, registry, "wms", "receive-inventory")
+    fake.levels = []
+    fake.level_problems = [RecordResult.failed("A", "on_hand is 'lots'", field="on_hand")]
+
+    summary = run_option(host, registry, "wms", "receive-inventory")
+
+    assert summary.status == "failed"
+    assert summary.message.startswith(
+        "none of the snapshot's levels could be read (1 failed) while techOMS holds 2 levels"
+    )
+    assert [(r.key, r.field) for r in summary.records] == [("A", "on_hand")]
+    assert _held(host) == [("A", 5), ("B", 6)]
+
+
+def test_an_empty_snapshot_the_wms_confirms_or_with_nothing_held_is_swapped_in(channel, fake):
+    host, registry = channel
+    assert run_option(host, registry, "wms", "receive-inventory").status == "completed"
+    fake.levels = [_level("A", 5)]
+    run_option(host, registry, "wms", "receive-inventory")
+    fake.levels, fake.empty_confirmed = [], True
+
+    summary = run_option(host, registry, "wms", "receive-inventory")
+
+    assert summary.status == "completed" and _held(host) == []
+
+
 def test_a_large_snapshot_streams_through_staging(channel, fake):
     host, registry = channel
     fake.page_size = 500

@@ -95,14 +95,42 @@ class LeanafyClient:
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[Any, Mapping]:
         """``GET`` one resource; returns (payload, meta)."""
         response = self.http.get(path, params=params, expect_json=True)
-        return _unwrap(response)
+        return self._unwrap(response)
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
         """``POST`` a create; returns the payload. Never retried by the session:
         a create whose outcome is unknown raises ``OutcomeUnknown``."""
         response = self.http.post(path, json=body, expect_json=True)
-        payload, _ = _unwrap(response)
+        payload, _ = self._unwrap(response)
         return payload
+
+    def _unwrap(self, response: requests.Response) -> tuple[Any, Mapping]:
+        """Leanafy's success envelope: ``{"success": true, "payload": ..., "meta": ...}``."""
+        body = response.json()
+        if not isinstance(body, Mapping) or body.get(wire.Envelope.SUCCESS) is not True:
+            raise self.malformed(
+                f"{SERVICE_NAME} answered {response.status_code} without a success envelope",
+                response,
+            )
+        meta = body.get(wire.Envelope.META)
+        return body.get(wire.Envelope.PAYLOAD), meta if isinstance(meta, Mapping) else {}
+
+    def malformed(
+        self, message: str, response: requests.Response | None = None
+    ) -> MalformedResponse:
+        """A :class:`MalformedResponse` whose message and every attribute are
+        redacted: what Leanafy sent back (a header, a record) may echo a secret."""
+        redactor = self.http.redactor
+        if response is None:
+            return MalformedResponse(redactor.text(message))
+        request_id = response.headers.get(wire.Header.REQUEST_ID)
+        return MalformedResponse(
+            redactor.text(message),
+            method=response.request.method if response.request else None,
+            url=redactor.url(response.url) if response.url else None,
+            status=response.status_code,
+            request_id=redactor.text(request_id) if request_id else None,
+        )
 
     def me(self) -> Record:
         """Who the credentials belong to: the client and its warehouses."""
@@ -124,12 +152,14 @@ class LeanafyClient:
         query = {**params, wire.Query.PAGE: page, wire.Query.LIMIT: limit}
         payload, meta = self.get(path, query)
         if not isinstance(payload, list):
-            raise MalformedResponse(f"{SERVICE_NAME} answered a list request without a list")
+            raise self.malformed(f"{SERVICE_NAME} answered a list request without a list")
         for index, record in enumerate(payload):
             if not isinstance(record, Mapping):
-                raise MalformedResponse(
+                # Masked before it is cut: a secret cut short is still a secret.
+                shown = self.http.redactor.text(repr(record))
+                raise self.malformed(
                     f"{SERVICE_NAME} listed {path} page {page} with record {index} "
-                    f"not an object: {record!r:.40}"
+                    f"not an object: {shown:.40}"
                 )
         has_more = meta.get(wire.Meta.HAS_MORE)
         if has_more is None:
@@ -256,17 +286,3 @@ def _identity(record: Record) -> str:
 
 def _guard(path: str) -> PagingGuard:
     return PagingGuard(f"{SERVICE_NAME} listed {path}", max_pages=wire.MAX_LIST_PAGES)
-
-
-def _unwrap(response: requests.Response) -> tuple[Any, Mapping]:
-    """Leanafy's success envelope: ``{"success": true, "payload": ..., "meta": ...}``."""
-    body = response.json()
-    if not isinstance(body, Mapping) or body.get(wire.Envelope.SUCCESS) is not True:
-        raise MalformedResponse(
-            f"{SERVICE_NAME} answered {response.status_code} without a success envelope",
-            method=response.request.method if response.request else None,
-            status=response.status_code,
-            request_id=response.headers.get(wire.Header.REQUEST_ID),
-        )
-    meta = body.get(wire.Envelope.META)
-    return body.get(wire.Envelope.PAYLOAD), meta if isinstance(meta, Mapping) else {}

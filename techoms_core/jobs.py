@@ -241,10 +241,17 @@ def run_job_if_due(
     now: dt.datetime | None = None,
     stop: threading.Event | None = None,
     environ: Mapping[str, str] | None = None,
+    wait_for_lock: bool = False,
 ) -> JobOutcome | None:
     """Run the job (``channel``, ``option``) once if it is on and due at ``now``;
     ``None`` when it is not (switched off, or already run since it was queued:
-    a worker's queued job never runs a job twice for one due time)."""
+    a worker's queued job never runs a job twice for one due time).
+
+    :param wait_for_lock: when another holder has the run lock, record nothing
+        and raise the :class:`RunRefused` (its ``locked_until`` says when the
+        lock expires), so the job stays due and can be tried again then; by
+        default the refusal is recorded and the job waits for its next due time.
+    """
     now = now or _utc_now()
     try:
         jobs = host.jobs(channel)
@@ -253,10 +260,12 @@ def run_job_if_due(
     found = [job for job in jobs if job.option == option and _is_due(job, now)]
     if not found:
         return None
-    return _run_job(host, registry, found[0], now, stop or threading.Event(), environ)
+    return _run_job(
+        host, registry, found[0], now, stop or threading.Event(), environ, wait_for_lock
+    )
 
 
-def _run_job(host, registry, job: Job, now, stop, environ) -> JobOutcome:
+def _run_job(host, registry, job: Job, now, stop, environ, wait_for_lock=False) -> JobOutcome:
     following = next_due_after(job, now)
     reason = _not_in_menu(host, registry, job.channel, job.option)
     if reason:
@@ -264,6 +273,8 @@ def _run_job(host, registry, job: Job, now, stop, environ) -> JobOutcome:
     try:
         summary = run_option(host, registry, job.channel, job.option, stop=stop, environ=environ)
     except RunRefused as refused:
+        if wait_for_lock and refused.locked_until is not None:
+            raise
         return _record(host, job, now, following, "refused", str(refused), run_id=refused.run_id)
     except Exception as exc:  # one broken job must not stop the others
         log.exception("job %s %s failed", job.channel, job.option)

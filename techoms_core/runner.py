@@ -470,7 +470,7 @@ def _locked(host: LocksRole, channel: str, option: str) -> Iterator[RunLock]:
     try:
         lock.__enter__()
     except RunLocked as exc:
-        raise RunRefused(str(exc)) from None
+        raise RunRefused(str(exc), locked_until=exc.expires_at) from None
     try:
         yield lock
     finally:

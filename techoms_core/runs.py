@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NamedTuple, Protocol
 
 import attrs
@@ -36,11 +37,16 @@ class RunRefused(Exception):
 
     ``run_id`` is the run-log entry that records the refusal (``None`` when
     none was written: dry runs, lock conflicts, unknown channels or options).
+    ``locked_until`` is set when another holder has the run lock: when that
+    lock expires unless its holder renews it.
     """
 
-    def __init__(self, message: str, run_id: int | None = None) -> None:
+    def __init__(
+        self, message: str, run_id: int | None = None, *, locked_until: dt.datetime | None = None
+    ) -> None:
         super().__init__(message)
         self.run_id = run_id
+        self.locked_until = locked_until
 
 
 def _zero_counts() -> dict[str, int]:

@@ -15,9 +15,10 @@ from techoms_core.jobs import (
     next_due_after,
     run_due,
     run_forever,
+    run_job_if_due,
     set_job,
 )
-from techoms_core.runner import lock_name
+from techoms_core.runner import RunRefused, lock_name
 from tests.host import samples
 from tests.host.fake_channel import FakeWms, registered
 
@@ -107,6 +108,26 @@ def test_a_job_never_overlaps_itself(setup, clock):
     [outcome] = run_due(host, registry, now=clock())
     assert outcome.status == "refused" and "already running" in outcome.message
     assert host.runs() == []
+
+
+def test_a_job_that_waits_for_the_lock_stays_due_and_says_until_when(setup, clock):
+    # A worker's job: the lock may be a dead worker's on another machine, so
+    # the job must run once it expires, not wait for its next due time.
+    host, registry = setup
+    set_job(host, registry, "wms", "send-shipments", "5m", now=clock())
+    other = LockHolder(pid=1, hostname="elsewhere.example", token="t")
+    host.acquire_lock(lock_name("wms", "send-shipments"), other, dt.timedelta(minutes=2))
+    with pytest.raises(RunRefused, match="already running") as refused:
+        run_job_if_due(host, registry, "wms", "send-shipments", now=clock(), wait_for_lock=True)
+    assert refused.value.locked_until == clock() + dt.timedelta(minutes=2)
+    [job] = host.jobs()
+    assert (job.last_status, job.next_due_at) == (None, clock())  # still due, nothing recorded
+    assert host.runs() == []
+    clock.advance(minutes=2)
+    outcome = run_job_if_due(
+        host, registry, "wms", "send-shipments", now=clock(), wait_for_lock=True
+    )
+    assert outcome.status == "completed"
 
 
 def test_run_forever_sleeps_until_the_next_due_time(setup, clock):

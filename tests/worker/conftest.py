@@ -104,8 +104,8 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> o
 
 
 def queue_jobs(url: str) -> list[tuple]:
-    """Procrastinate's jobs: (id, task, status, lock), oldest first."""
+    """Procrastinate's jobs: (id, task_name, status, lock, attempts), oldest first."""
     with raw_transaction(url) as connection:
         return connection.execute(
-            text("SELECT id, task_name, status, lock FROM procrastinate_jobs ORDER BY id")
+            text("SELECT id, task_name, status, lock, attempts FROM procrastinate_jobs ORDER BY id")
         ).all()

@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
+from techoms_core.host import Job
 from techoms_core.taskqueue.app import ensure_schema, make_app
 from techoms_core.taskqueue.recovery import recover_stalled_jobs
-from techoms_core.taskqueue.tasks import RUN_JOB, WorkerSettings, job_lock
+from techoms_core.taskqueue.tasks import DISPATCH, RUN_JOB, WorkerSettings, job_lock, queue_due_jobs
 from tests.stores import raw_transaction
 from tests.worker.conftest import queue_jobs
 
@@ -18,10 +19,11 @@ pytestmark = pytest.mark.postgresql
 LOCK = job_lock("lean", "send-shipments")
 
 
-async def _stalled_job_and(url: str, *, newer_waiting: bool) -> list[int]:
+async def _stalled_job_and(url: str, *, newer_waiting: bool) -> tuple[list[int], str | None]:
     """One job taken by a worker that then fell silent (its last heartbeat an
-    hour old), and maybe a newer job of the same (channel, option) queued
-    meanwhile; then a recovery. Returns what it recovered."""
+    hour old), the jobs of other channels queued meanwhile, and maybe a newer
+    job of the same (channel, option); then a recovery. Returns what it
+    recovered, and the lock of the job a live worker takes next."""
     app = make_app(url, WorkerSettings())
     async with app.open_async():
         run_job = app.tasks[RUN_JOB].configure(lock=LOCK, queueing_lock=LOCK)
@@ -32,9 +34,19 @@ async def _stalled_job_and(url: str, *, newer_waiting: bool) -> list[int]:
             connection.execute(
                 text("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'")
             )
+        for channel in ("other-1", "other-2"):
+            other = job_lock(channel, "send-shipments")
+            await (
+                app.tasks[RUN_JOB]
+                .configure(lock=other, queueing_lock=other)
+                .defer_async(channel=channel, option="send-shipments")
+            )
         if newer_waiting:
             await run_job.defer_async(channel="lean", option="send-shipments")
-        return await recover_stalled_jobs(app, stalled_after=60)
+        recovered = await recover_stalled_jobs(app, stalled_after=60)
+        live = await app.job_manager.register_worker()
+        taken = await app.job_manager.fetch_job(queues=None, worker_id=live)
+        return recovered, taken.lock
 
 
 def _in_a_loop_of_its_own(coroutine):
@@ -45,19 +57,70 @@ def _in_a_loop_of_its_own(coroutine):
         return thread.submit(asyncio.run, coroutine).result()
 
 
-def test_a_stalled_job_is_queued_again(pg_url):
+def test_a_stalled_job_is_queued_again_ahead_of_the_waiting_ones(pg_url):
     ensure_schema(pg_url)
-    recovered = _in_a_loop_of_its_own(_stalled_job_and(pg_url, newer_waiting=False))
-    [job] = queue_jobs(pg_url)
-    assert recovered == [job.id] and job.status == "todo"
+    recovered, taken_next = _in_a_loop_of_its_own(_stalled_job_and(pg_url, newer_waiting=False))
+    stalled = queue_jobs(pg_url)[0]
+    assert recovered == [stalled.id] and stalled.status == "doing"  # taken again at once
+    assert taken_next == LOCK
 
 
-def test_a_stalled_job_whose_retry_collides_with_a_newer_one_is_failed(pg_url):
+def test_a_stalled_job_whose_retry_collides_with_a_newer_one_goes_back_in_its_place(pg_url):
+    # The newer job holds the queueing lock the retry needs. Failing the
+    # stalled job instead would leave the work to the newer one, behind every
+    # job queued meanwhile: a backlog would delay the re-run without bound.
     ensure_schema(pg_url)
-    recovered = _in_a_loop_of_its_own(_stalled_job_and(pg_url, newer_waiting=True))
-    stalled, newer = queue_jobs(pg_url)
+    recovered, taken_next = _in_a_loop_of_its_own(_stalled_job_and(pg_url, newer_waiting=True))
+    stalled, *_others, newer = queue_jobs(pg_url)
     assert recovered == [stalled.id]
-    assert (stalled.status, newer.status) == ("failed", "todo")
+    assert (stalled.status, newer.status) == ("doing", "cancelled")
+    assert taken_next == LOCK
+
+
+async def _fetched_first(url: str) -> str:
+    """Runs waiting, then a dispatcher tick: the name of the task a worker takes first."""
+    app = make_app(url, WorkerSettings())
+    async with app.open_async():
+        for channel in ("a", "b", "c"):
+            lock = job_lock(channel, "send-shipments")
+            await (
+                app.tasks[RUN_JOB]
+                .configure(lock=lock, queueing_lock=lock)
+                .defer_async(channel=channel, option="send-shipments")
+            )
+        await app.tasks[DISPATCH].defer_async(timestamp=0)
+        worker_id = await app.job_manager.register_worker()
+        return (await app.job_manager.fetch_job(queues=None, worker_id=worker_id)).task_name
+
+
+def test_the_dispatcher_goes_before_waiting_runs(pg_url):
+    # It recovers stalled jobs: behind a backlog, so would their recovery be.
+    ensure_schema(pg_url)
+    assert _in_a_loop_of_its_own(_fetched_first(pg_url)) == DISPATCH
+
+
+async def _queue_while_one_runs(url: str) -> int:
+    app = make_app(url, WorkerSettings())
+    async with app.open_async():
+        await (
+            app.tasks[RUN_JOB]
+            .configure(lock=LOCK, queueing_lock=LOCK)
+            .defer_async(channel="lean", option="send-shipments")
+        )
+        worker_id = await app.job_manager.register_worker()
+        assert await app.job_manager.fetch_job(queues=None, worker_id=worker_id)
+        due = [
+            Job(channel="lean", option="send-shipments", period="5m"),
+            Job(channel="lean", option="receive-inventory", period="5m"),
+        ]
+        return await queue_due_jobs(app, due)
+
+
+def test_a_due_job_that_runs_is_not_queued_again_behind_itself(pg_url):
+    ensure_schema(pg_url)
+    assert _in_a_loop_of_its_own(_queue_while_one_runs(pg_url)) == 1
+    locks = [(job.lock, job.status) for job in queue_jobs(pg_url)]
+    assert locks == [(LOCK, "doing"), (job_lock("lean", "receive-inventory"), "todo")]
 
 
 def test_the_schema_is_made_once_and_kept(pg_url):

@@ -6,6 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from procrastinate.jobs import Job as QueuedJob
 from sqlalchemy import text
 
 from techoms_core.host import Job
@@ -19,6 +20,19 @@ pytestmark = pytest.mark.postgresql
 LOCK = job_lock("lean", "send-shipments")
 
 
+async def _queue(app, channel: str, option: str = "send-shipments") -> None:
+    """Queue a run as the dispatcher does: with the (channel, option)'s locks."""
+    lock = job_lock(channel, option)
+    task = app.tasks[RUN_JOB].configure(lock=lock, queueing_lock=lock)
+    await task.defer_async(channel=channel, option=option)
+
+
+async def _take(app) -> QueuedJob | None:
+    """The job a newly registered worker takes next."""
+    worker_id = await app.job_manager.register_worker()
+    return await app.job_manager.fetch_job(queues=None, worker_id=worker_id)
+
+
 async def _stalled_job_and(url: str, *, newer_waiting: bool) -> tuple[list[int], str | None]:
     """One job taken by a worker that then fell silent (its last heartbeat an
     hour old), the jobs of other channels queued meanwhile, and maybe a newer
@@ -26,27 +40,18 @@ async def _stalled_job_and(url: str, *, newer_waiting: bool) -> tuple[list[int],
     recovered, and the lock of the job a live worker takes next."""
     app = make_app(url, WorkerSettings())
     async with app.open_async():
-        run_job = app.tasks[RUN_JOB].configure(lock=LOCK, queueing_lock=LOCK)
-        await run_job.defer_async(channel="lean", option="send-shipments")
-        worker_id = await app.job_manager.register_worker()
-        assert await app.job_manager.fetch_job(queues=None, worker_id=worker_id)
+        await _queue(app, "lean")
+        assert await _take(app)
         with raw_transaction(url) as connection:
             connection.execute(
                 text("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'")
             )
         for channel in ("other-1", "other-2"):
-            other = job_lock(channel, "send-shipments")
-            await (
-                app.tasks[RUN_JOB]
-                .configure(lock=other, queueing_lock=other)
-                .defer_async(channel=channel, option="send-shipments")
-            )
+            await _queue(app, channel)
         if newer_waiting:
-            await run_job.defer_async(channel="lean", option="send-shipments")
+            await _queue(app, "lean")
         recovered = await recover_stalled_jobs(app, stalled_after=60)
-        live = await app.job_manager.register_worker()
-        taken = await app.job_manager.fetch_job(queues=None, worker_id=live)
-        return recovered, taken.lock
+        return recovered, (await _take(app)).lock
 
 
 def _in_a_loop_of_its_own(coroutine):
@@ -82,15 +87,9 @@ async def _fetched_first(url: str) -> str:
     app = make_app(url, WorkerSettings())
     async with app.open_async():
         for channel in ("a", "b", "c"):
-            lock = job_lock(channel, "send-shipments")
-            await (
-                app.tasks[RUN_JOB]
-                .configure(lock=lock, queueing_lock=lock)
-                .defer_async(channel=channel, option="send-shipments")
-            )
+            await _queue(app, channel)
         await app.tasks[DISPATCH].defer_async(timestamp=0)
-        worker_id = await app.job_manager.register_worker()
-        return (await app.job_manager.fetch_job(queues=None, worker_id=worker_id)).task_name
+        return (await _take(app)).task_name
 
 
 def test_the_dispatcher_goes_before_waiting_runs(pg_url):
@@ -102,13 +101,8 @@ def test_the_dispatcher_goes_before_waiting_runs(pg_url):
 async def _queue_while_one_runs(url: str) -> int:
     app = make_app(url, WorkerSettings())
     async with app.open_async():
-        await (
-            app.tasks[RUN_JOB]
-            .configure(lock=LOCK, queueing_lock=LOCK)
-            .defer_async(channel="lean", option="send-shipments")
-        )
-        worker_id = await app.job_manager.register_worker()
-        assert await app.job_manager.fetch_job(queues=None, worker_id=worker_id)
+        await _queue(app, "lean")
+        assert await _take(app)
         due = [
             Job(channel="lean", option="send-shipments", period="5m"),
             Job(channel="lean", option="receive-inventory", period="5m"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
@@ -150,6 +151,8 @@ class CliState:
         if self._host is None:
             self._host = _open_database(self.db, create=create)
             self._owns_host = True
+            for change in self._host.tightened:
+                self.out.note(escape(f"Made private: {change}."))
         if not self._secrets_known:
             self._secrets_known = True
             self._remember_every_channel_secret()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from techoms_core.private_files import Tightened, tighten_all
+
 #: The environment variable that names the database (a file path or a URL).
 DB_ENV_VAR = "TECHOMS_DB"
 APP_NAME = "techoms"
@@ -21,7 +23,23 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     named = env.get(DB_ENV_VAR, "").strip()
     if named:
         return Path(named).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
+    return default_directory() / DB_FILE_NAME
+
+
+def default_directory() -> Path:
+    """The user data directory techOMS keeps its default database in: its
+    own, so it is kept private (0700) like the database."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def tighten_store_files(path: Path) -> tuple[Tightened, ...]:
+    """Make the SQLite file ``path``, its ``-wal`` and ``-shm`` files, and the
+    default directory when it holds them, private where an older version (or
+    a copy) left them open to other users; what was changed."""
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    if path.parent.resolve() == default_directory().resolve():
+        files.append(path.parent)
+    return tighten_all(files)
 
 
 def create_private_file(path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from techoms_core.private_files import Tightened
 from techoms_core.store.browse import RecordBrowser
 from techoms_core.store.channel_saves import ChannelSaves
 from techoms_core.store.database import Clock, utc_now
@@ -15,7 +16,7 @@ from techoms_core.store.health_checks import HealthCheckStore
 from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
 from techoms_core.store.mapping_rows import MappingStore
-from techoms_core.store.paths import create_private_file, default_db_target
+from techoms_core.store.paths import create_private_file, default_db_target, tighten_store_files
 from techoms_core.store.problems import BUSY_TIMEOUT_ENV_VAR, NoStore, StoreError
 from techoms_core.store.receives import ReceiveStore
 from techoms_core.store.records import RecordStore
@@ -59,7 +60,10 @@ class StoreHost(
     paged reads (``browse``) and mapping row edits (``mapping_edits``).
 
     A new SQLite file is created readable by its owner only (0600; SQLite
-    gives its WAL and shared-memory files the same mode). Literal secrets in
+    gives its WAL and shared-memory files the same mode). An existing one
+    open to other users (made by an older version, or copied in) is made
+    private when opened, with its ``-wal`` and ``-shm`` files and the default
+    directory (0700) when it is in it; :attr:`tightened` lists what changed. Literal secrets in
     channel settings are encrypted with ``secret_keys``, by default the key of
     ``$TECHOMS_SECRET_KEY`` or the key file
     (:mod:`techoms_core.store.secret_key`).
@@ -87,6 +91,9 @@ class StoreHost(
         self._engine = open_engine(target, busy_timeout=busy_timeout, pool_size=pool_size)
         #: The SQLite file, or ``None`` on PostgreSQL.
         self.path: Path | None = None
+        #: The files (and directory) this open made private: they were open to
+        #: other users. Say so; the next open finds them private.
+        self.tightened: tuple[Tightened, ...] = ()
         self._label = self._engine.url.render_as_string(hide_password=True)
         if self._engine.dialect.name == "sqlite":
             self.path = Path(self._engine.url.database)
@@ -97,6 +104,7 @@ class StoreHost(
                 # Connecting would create it (or, empty, make it a WAL database).
                 self._engine.dispose()
                 raise NoStore(self.path, missing_file=not self.path.exists())
+            self.tightened = tighten_store_files(self.path)
         try:
             with self._busy_is_named():
                 migrate(self._engine, create=create, label=self._label)

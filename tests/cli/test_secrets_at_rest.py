@@ -117,3 +117,15 @@ def test_a_secret_typed_at_the_prompt_is_not_echoed(tmp_path, sandbox):
     assert process.returncode == 0, seen
     assert b"added (Leanafy)" in seen
     assert sandbox.api_secret.encode() not in seen
+
+
+def test_a_database_open_to_others_is_made_private_and_said_once(store):
+    cli = store
+    cli.db.chmod(0o644)
+    first = cli("channel", "list")
+    said = " ".join(first.stderr.split())
+    assert f"Made private: the file {cli.db} was open to other users (0644); it is now 0600" in (
+        said
+    )
+    assert oct(cli.db.stat().st_mode & 0o777) == "0o600"
+    assert cli("channel", "list").stderr == ""

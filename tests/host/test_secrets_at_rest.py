@@ -4,6 +4,7 @@ outside it, and named errors when that key is missing, wrong or exposed."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import threading
 
@@ -122,3 +123,45 @@ def test_a_key_file_that_cannot_be_made_is_a_named_error(tmp_path):
     blocked.write_text("a file where the key's directory should be")
     with pytest.raises(SecretKeyError, match=r"key file .*secret.key: .*TECHOMS_KEY_FILE"):
         SecretKeys(key_file=blocked / "secret.key").encrypt(SECRET)
+
+
+def test_a_database_left_open_to_others_is_made_private_when_opened(tmp_path):
+    db = tmp_path / "old.db"
+    SqliteHost(db).close()
+    # An older version's file, with a writer still holding its WAL and shared memory.
+    writer = sqlite3.connect(db)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("CREATE TABLE kept_open (x)")
+    writer.commit()
+    files = [db, tmp_path / "old.db-wal", tmp_path / "old.db-shm"]
+    for path in files:
+        path.chmod(0o644)
+    tmp_path.chmod(0o755)  # a directory of the user's: theirs to decide
+    try:
+        with open_host(db, create=False) as host:
+            assert [(c.path, c.before, c.after) for c in host.tightened] == [
+                (path, 0o644, 0o600) for path in files
+            ]
+            assert str(host.tightened[0]) == (
+                f"the file {db} was open to other users (0644); it is now 0600, for its owner only"
+            )
+    finally:
+        writer.close()
+    assert _mode(db) == 0o600 and _mode(tmp_path) == 0o755
+    with open_host(db) as again:
+        assert again.tightened == ()  # said once
+
+
+def test_the_default_directory_left_open_to_others_is_made_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv("TECHOMS_DB", raising=False)
+    with open_host() as host:
+        db = host.path
+    db.chmod(0o644)
+    db.parent.chmod(0o755)
+    with open_host() as host:
+        assert {(c.path, c.kind, c.after) for c in host.tightened} == {
+            (db, "file", 0o600),
+            (db.parent, "directory", 0o700),
+        }
+    assert db.parent == tmp_path / "techoms"

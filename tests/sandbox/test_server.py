@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import signal
 import stat
@@ -14,6 +15,7 @@ import requests
 
 from plugins.leanafy.sandbox import SandboxServer
 from plugins.leanafy.sandbox.cli import build_parser
+from plugins.leanafy.sandbox.persistence import open_state
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -111,3 +113,17 @@ def test_python_dash_m_serves_prints_credentials_and_saves_on_sigterm(tmp_path):
     saved = json.loads(state_file.read_text())
     assert saved["credentials"] == {"api_key": key, "api_secret": secret}
     assert len(saved["items"]) == 8
+
+
+def test_a_state_file_an_older_sandbox_left_open_is_made_private_on_opening(tmp_path, caplog):
+    state_file = tmp_path / "sandbox.json"
+    with SandboxServer(state_path=state_file, api_key="k1", api_secret="s1"):
+        pass
+    state_file.chmod(0o644)
+
+    with caplog.at_level(logging.INFO, logger="plugins.leanafy.sandbox.persistence"):
+        [state] = open_state(state_file)
+
+    assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
+    assert state.credentials.api_secret == "s1"
+    assert f"Made private: the file {state_file} was open to other users (0644)" in caplog.text

@@ -7,9 +7,11 @@ import threading
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from plugins.leanafy.sandbox.server import is_loopback, serve
 from techoms_core.cli.app import CliState, pass_state
+from techoms_core.private_files import tighten
 
 
 @click.command("sandbox")
@@ -80,6 +82,9 @@ def sandbox(
             f"warning: --host {host} is not loopback: the sandbox is reachable from other "
             "machines; its admin API needs the admin token printed below"
         )
+    tightened = tighten(state_file) if state_file is not None else None
+    if tightened is not None:  # a state file an older sandbox wrote 0644
+        state.out.note(escape(f"Made private: {tightened}."))
     # SIGTERM stops the server cleanly from the start, even before the banner is out.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)

@@ -15,6 +15,8 @@ import os
 import threading
 from pathlib import Path
 
+from techoms_core.private_files import tighten
+
 from .accounts import Accounts, states_from_document
 from .models import Credentials
 from .seed import apply_seed, new_state
@@ -34,6 +36,10 @@ def open_state(
     ``seed``. Given credentials replace the primary's stored ones; missing ones
     are kept from the file or generated."""
     if state_path is not None and Path(state_path).exists():
+        # It holds every account's credentials: an older sandbox left it 0644.
+        tightened = tighten(Path(state_path))
+        if tightened is not None:
+            logger.info("Made private: %s.", tightened)
         with open(state_path, encoding="utf-8") as handle:
             states = states_from_document(json.load(handle))
         primary = states[0].credentials

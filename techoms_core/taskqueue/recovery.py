@@ -47,7 +47,11 @@ async def _take_back(app: procrastinate.App, job: Job) -> bool:
             continue
         log.warning("job %s (%s) of a silent worker queued again", job.id, job.call_string)
         return True
-    await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+    try:
+        await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+    except ConnectorException as exc:  # left doing meanwhile: taken back by another dispatcher
+        log.warning("job %s of a silent worker not recovered: %s", job.id, exc)
+        return False
     log.warning(
         "job %s (%s) of a silent worker failed: a newer one waits with its lock",
         job.id,

@@ -33,11 +33,28 @@ async def _take(app) -> QueuedJob | None:
     return await app.job_manager.fetch_job(queues=None, worker_id=worker_id)
 
 
-async def _stalled_job_and(url: str, *, newer_waiting: bool) -> tuple[list[int], str | None]:
+#: Each cancelled job queued again at once, as a dispatcher would that keeps
+#: racing the recovery.
+REQUEUE_CANCELLED = """
+CREATE FUNCTION requeue_cancelled() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO procrastinate_jobs (queue_name, task_name, lock, queueing_lock, args)
+    VALUES (NEW.queue_name, NEW.task_name, NEW.lock, NEW.queueing_lock, NEW.args);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER requeue_cancelled AFTER UPDATE OF status ON procrastinate_jobs
+    FOR EACH ROW WHEN (NEW.status = 'cancelled') EXECUTE FUNCTION requeue_cancelled();
+"""
+
+
+async def _stalled_job_and(
+    url: str, *, newer_waiting: bool, newer_again: bool = False
+) -> tuple[list[int], str | None]:
     """One job taken by a worker that then fell silent (its last heartbeat an
     hour old), the jobs of other channels queued meanwhile, and maybe a newer
-    job of the same (channel, option); then a recovery. Returns what it
-    recovered, and the lock of the job a live worker takes next."""
+    job of the same (channel, option), queued again whenever it is cancelled
+    (``newer_again``); then a recovery. Returns what it recovered, and the lock
+    of the job a live worker takes next."""
     app = make_app(url, WorkerSettings())
     async with app.open_async():
         await _queue(app, "lean")
@@ -50,6 +67,9 @@ async def _stalled_job_and(url: str, *, newer_waiting: bool) -> tuple[list[int],
             await _queue(app, channel)
         if newer_waiting:
             await _queue(app, "lean")
+        if newer_again:
+            with raw_transaction(url) as connection:
+                connection.exec_driver_sql(REQUEUE_CANCELLED)
         recovered = await recover_stalled_jobs(app, stalled_after=60)
         return recovered, (await _take(app)).lock
 
@@ -80,6 +100,20 @@ def test_a_stalled_job_whose_retry_collides_with_a_newer_one_goes_back_in_its_pl
     assert recovered == [stalled.id]
     assert (stalled.status, newer.status) == ("doing", "cancelled")
     assert taken_next == LOCK
+
+
+def test_a_stalled_job_gives_way_when_newer_ones_keep_being_queued(pg_url):
+    # Should each newer job cancelled be followed by another, the stalled job
+    # is failed after a few tries and the newest one does the work: it never
+    # stays doing.
+    ensure_schema(pg_url)
+    recovered, taken_next = _in_a_loop_of_its_own(
+        _stalled_job_and(pg_url, newer_waiting=True, newer_again=True)
+    )
+    stalled, *_others, newest = queue_jobs(pg_url)
+    assert recovered == [stalled.id]
+    assert (stalled.status, newest.status) == ("failed", "todo")
+    assert taken_next != LOCK  # the newest waits behind the others, as queued
 
 
 async def _fetched_first(url: str) -> str:

@@ -76,7 +76,8 @@ def compare_workers(cluster: ThrowawayCluster | None, sandbox_url: str, args) ->
     for workers in range(1, args.workers + 1):
         url = cluster.url(cluster.create_database())
         report = run_scale(url, sandbox_url, args, workers=workers, kill=False)
-        keep = ("jobs_due", "jobs_run", "seconds", "runs_completed_per_minute", "load_average")
+        keep = ("jobs_due", "jobs_run", "seconds", "busy_seconds", "runs_completed_per_minute")
+        keep += ("runs_per_minute_while_busy", "load_average")
         by_workers[workers] = {key: report[key] for key in keep}
         by_workers[workers]["caps_held"] = report["channel_rates"]["caps_held"]
         by_workers[workers]["guarantees_hold"] = report["guarantees_hold"]
@@ -102,8 +103,8 @@ def run_scale(
         started = time.monotonic()
         killed = {"held": [], "at": None}
         try:
-            for _ in range(workers or args.workers):
-                group.start()
+            group.start(workers or args.workers)
+            ready_at = dt.datetime.now(dt.UTC)
             if kill:
                 killed = _kill_midway(host, group, started, args)
             _wait_all_ran(host, started, args.seconds)
@@ -111,7 +112,8 @@ def run_scale(
         finally:
             group.stop_all()
         rates = channel_rates(sandbox_url, accounts)
-        return _report(host, rates, numbers, killed, elapsed, args, workers or args.workers)
+        timing = {"elapsed": elapsed, "ready_at": ready_at}
+        return _report(host, rates, numbers, killed, timing, args, workers or args.workers)
 
 
 def _set_up(host: StoreHost, sandbox_url: str, accounts: list[ChannelAccount], args) -> list[str]:
@@ -150,16 +152,18 @@ class _Workers:
         self.args = args
         self.processes: list[subprocess.Popen] = []
 
-    def start(self) -> subprocess.Popen:
+    def start(self, count: int = 1) -> list[subprocess.Popen]:
+        """Start ``count`` workers at once (so none has a head start); return once
+        each says it is running."""
         command = [sys.executable, "-m", "techoms_core.cli", "--db", self.url, "worker"]
         command += ["--concurrency", str(self.args.concurrency), "--tick", "1"]
         command += ["--heartbeat", "1", "--stalled-after", str(self.args.stalled_after)]
-        process = subprocess.Popen(
-            command, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        )
-        process.stdout.readline()  # "Worker running ..."
-        self.processes.append(process)
-        return process
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL, "text": True}
+        launched = [subprocess.Popen(command, cwd=REPOSITORY, **pipes) for _ in range(count)]
+        for process in launched:
+            process.stdout.readline()  # "Worker running ..."
+        self.processes += launched
+        return launched
 
     def stop_all(self) -> None:
         stop_processes(self.processes, grace=60)
@@ -205,7 +209,7 @@ def _all_ran(host: StoreHost) -> bool:
     return all(job.last_run_at is not None for job in host.jobs())
 
 
-def _report(host: StoreHost, rates: list[dict], numbers, killed, elapsed, args, workers):
+def _report(host: StoreHost, rates: list[dict], numbers, killed, timing, args, workers):
     jobs = host.jobs()
     runs = _all_runs(host)
     creates = {number: seen for row in rates for number, seen in row["order_creates"].items()}
@@ -216,6 +220,8 @@ def _report(host: StoreHost, rates: list[dict], numbers, killed, elapsed, args, 
     lost = [n for n in not_sent if n.removeprefix("SH-").rsplit("-", 1)[0] in sent_by]
     rerun = _rerun_seconds(runs, killed)
     completed = [run for run in runs if run["status"] == "completed"]
+    elapsed = timing["elapsed"]
+    busy = _busy_seconds(completed, timing["ready_at"])
     overlap = _most_at_once(runs)
     report = {
         "channels": args.channels,
@@ -231,12 +237,22 @@ def _report(host: StoreHost, rates: list[dict], numbers, killed, elapsed, args, 
         "killed_worker_held": len(killed["held"]),
         "killed_jobs_ran_again_after_s": rerun,
         "runs_completed_per_minute": round(60 * len(completed) / elapsed, 1),
+        "busy_seconds": round(busy, 1),
+        "runs_per_minute_while_busy": round(60 * len(completed) / busy, 1) if busy else None,
         "runs_interrupted": sum(1 for run in runs if run["status"] == "interrupted"),
         "channel_rates": rate_summary(rates),
         "load_average": [round(load, 1) for load in os.getloadavg()],
     }
     report["guarantees_hold"] = overlap <= 1 and not duplicated and not lost
     return report
+
+
+def _busy_seconds(runs: list[dict], ready_at: dt.datetime) -> float:
+    """From the moment every worker was running to the last run's finish: the
+    time the workers spent on the jobs, without their start-up."""
+    if not runs:
+        return 0.0
+    return max(0.0, (max(run["finished_at"] for run in runs) - ready_at).total_seconds())
 
 
 def _all_runs(host: StoreHost) -> list[dict]:

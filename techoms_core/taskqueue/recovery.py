@@ -17,9 +17,15 @@ RECOVERED_PRIORITY = 10
 REQUEUE_TRIES = 3
 
 
-async def recover_stalled_jobs(app: procrastinate.App, *, stalled_after: float) -> list[int]:
+async def recover_stalled_jobs(
+    app: procrastinate.App, *, stalled_after: float, dispatcher: Job | None = None
+) -> list[int]:
     """Take back each job whose worker sent no heartbeat for ``stalled_after``
     seconds; returns their ids. Each leaves ``doing``.
+
+    ``dispatcher`` is the dispatcher job calling: while an older dispatcher job
+    of a live worker runs too, that one takes the jobs back and this one leaves
+    them (two at it could queue a job again after a worker took it back up).
 
     A stalled job is queued again ahead of the waiting ones
     (:data:`RECOVERED_PRIORITY`). Back in ``todo`` it needs its queueing lock,
@@ -28,11 +34,21 @@ async def recover_stalled_jobs(app: procrastinate.App, *, stalled_after: float) 
     ones keep appearing, the stalled job is marked ``failed`` instead and the
     newest one does the work.
     """
+    stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after))
+    if not stalled or (dispatcher and await _older_dispatcher_runs(app, dispatcher, stalled)):
+        return []
     recovered = []
-    for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
+    for job in stalled:
         if await _take_back(app, job):
             recovered.append(job.id)
     return recovered
+
+
+async def _older_dispatcher_runs(app: procrastinate.App, me: Job, stalled: list[Job]) -> bool:
+    """Whether a dispatcher job older than ``me`` runs on a live worker."""
+    dead = {job.id for job in stalled}
+    running = await app.job_manager.list_jobs_async(task=me.task_name, status="doing")
+    return any(job.id < me.id and job.id not in dead for job in running)
 
 
 async def _take_back(app: procrastinate.App, job: Job) -> bool:

@@ -80,7 +80,9 @@ def register_tasks(app: procrastinate.App, settings: WorkerSettings) -> None:
     @app.periodic(cron=f"* * * * * */{settings.tick}", periodic_id="dispatch")
     @app.task(name=DISPATCH, pass_context=True, priority=DISPATCH_PRIORITY, queueing_lock=DISPATCH)
     async def dispatch(context: procrastinate.JobContext, timestamp: int) -> int:
-        await recover_stalled_jobs(app, stalled_after=settings.stalled_after)
+        await recover_stalled_jobs(
+            app, stalled_after=settings.stalled_after, dispatcher=context.job
+        )
         now = dt.datetime.now(dt.UTC)
         due = await asyncio.to_thread(schedule.due_jobs, context.additional_context["host"], now)
         return await queue_due_jobs(app, due)

@@ -116,6 +116,41 @@ def test_a_stalled_job_gives_way_when_newer_ones_keep_being_queued(pg_url):
     assert taken_next != LOCK  # the newest waits behind the others, as queued
 
 
+async def _two_dispatchers_and_a_stalled_job(url: str) -> tuple[list[int], list[int]]:
+    """A dispatcher job running on a live worker, a job of a silent worker, and
+    a second dispatcher job started meanwhile: what each recovers, the newer
+    one first."""
+    app = make_app(url, WorkerSettings())
+    async with app.open_async():
+        await app.tasks[DISPATCH].defer_async(timestamp=0)
+        older = await _take(app)
+        await _queue(app, "lean")
+        silent = await app.job_manager.register_worker()
+        assert await app.job_manager.fetch_job(queues=None, worker_id=silent)
+        with raw_transaction(url) as connection:
+            connection.execute(
+                text(
+                    "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
+                    " WHERE id = :silent"
+                ),
+                {"silent": silent},
+            )
+        await app.tasks[DISPATCH].defer_async(timestamp=1)
+        newer = await _take(app)
+        by_newer = await recover_stalled_jobs(app, stalled_after=60, dispatcher=newer)
+        by_older = await recover_stalled_jobs(app, stalled_after=60, dispatcher=older)
+        return by_newer, by_older
+
+
+def test_one_dispatcher_at_a_time_takes_stalled_jobs_back(pg_url):
+    # Two at it: one could queue a job again after a live worker took it back
+    # up, and a third worker would take it while the second runs it.
+    ensure_schema(pg_url)
+    by_newer, by_older = _in_a_loop_of_its_own(_two_dispatchers_and_a_stalled_job(pg_url))
+    [stalled] = [job for job in queue_jobs(pg_url) if job.task_name == RUN_JOB]
+    assert (by_newer, by_older) == ([], [stalled.id])
+
+
 async def _fetched_first(url: str) -> str:
     """Runs waiting, then a dispatcher tick: the name of the task a worker takes first."""
     app = make_app(url, WorkerSettings())

@@ -85,9 +85,13 @@ class PageDrafts:
                 raise DraftLost(draft_id)
             self._drafts[draft_id] = (self._clock(), draft)
 
-    def empty(self, draft_id: str, channel: str) -> None:
-        """Forget the draft's changes (they were saved); the page goes on with it."""
-        self.put(draft_id, PageDraft(channel=channel))
+    def saved(self, draft_id: str, draft: PageDraft) -> None:
+        """``draft`` was saved: the page goes on with an empty draft, unless
+        its draft changed meanwhile (a change made while Save ran is kept)."""
+        with self._lock:
+            kept = self._drafts.get(draft_id)
+            if kept is not None and kept[1] == draft:
+                self._drafts[draft_id] = (self._clock(), PageDraft(channel=draft.channel))
 
     def discard(self, draft_id: str) -> None:
         with self._lock:

@@ -6,6 +6,7 @@ import pytest
 
 from techoms_core.channel_changes import MappingChanges
 from techoms_core.console.drafts import KEEP_SECONDS, MOST_KEPT, DraftLost, PageDrafts
+from techoms_core.mappings import UnmappedPolicy
 
 
 class Clock:
@@ -25,7 +26,13 @@ def test_a_draft_belongs_to_its_page_and_channel():
     assert drafts.get(second, "east").empty
     with pytest.raises(DraftLost, match="reload the page"):
         drafts.get(first, "west")
-    drafts.empty(first, "east")
+    # Saved: emptied, unless it changed while Save ran.
+    changed = drafts.get(first, "east")
+    changed.carrier_policy = UnmappedPolicy.ERROR
+    drafts.put(first, changed)
+    drafts.saved(first, draft)
+    assert drafts.get(first, "east") == changed
+    drafts.saved(first, changed)
     assert drafts.get(first, "east").empty
     drafts.discard(first)
     with pytest.raises(DraftLost):

@@ -126,7 +126,8 @@ async def re_render_form(request: Request) -> Response:
 
 
 async def save(request: Request) -> Response:
-    """Validate the whole form; save settings, warehouse, enabled and jobs, or nothing."""
+    """Validate the whole form; save settings, warehouse, enabled, jobs and the
+    page's mapping changes in one transaction, or nothing."""
     name = request.path_params["name"]
     submitted = read_submission(await request.form())
     return await run_in_threadpool(_save, request, name, submitted)
@@ -151,7 +152,7 @@ def _save(request: Request, name: str, submitted: Submitted) -> Response:
         except MappingError as refused:
             problems += _mapping_problems(draft, refused)
         else:
-            state.drafts.empty(submitted.draft, name)
+            state.drafts.saved(submitted.draft, draft)
     return _after_save(
         request,
         state,

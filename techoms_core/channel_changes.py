@@ -25,6 +25,7 @@ from attrs import evolve, field, frozen
 
 from techoms_core.host import JobPeriod
 from techoms_core.mappings import (
+    MappingError,
     MappingProblem,
     UnmappedPolicy,
     plan_carrier_rows,
@@ -84,8 +85,9 @@ class MappingChanges:
         return evolve(self, added=(*self.added, *rows))
 
     def removing(self, row_id: str) -> MappingChanges:
-        """Without the row ``row_id``: an added row is dropped, a stored one removed."""
-        position = new_row_position(row_id)
+        """Without the row ``row_id``: an added row is dropped, a stored one
+        removed (``MappingError`` for an added row that is not there)."""
+        position = self._position(row_id)
         if position is None:
             return evolve(self, removed=self.removed | {row_id})
         added = list(self.added)
@@ -94,12 +96,21 @@ class MappingChanges:
 
     def replacing(self, row_id: str, row: Any) -> MappingChanges:
         """``row`` instead of the row ``row_id`` (an added row keeps its place)."""
-        position = new_row_position(row_id)
+        position = self._position(row_id)
         if position is None:
             return evolve(self, removed=self.removed | {row_id}, added=(*self.added, row))
         added = list(self.added)
         added[position] = row
         return evolve(self, added=added)
+
+    def _position(self, row_id: str) -> int | None:
+        """The position of the added row ``row_id``, ``None`` for a stored
+        row's id; ``MappingError`` for an added row that is not there (the
+        page showed a draft since saved or changed)."""
+        position = new_row_position(row_id)
+        if position is not None and not 0 <= position < len(self.added):
+            raise MappingError(f"{self.kind} mapping row {row_id!r} is not there (any more)")
+        return position
 
     def problems(self, stored: Sequence[tuple[str, Any]]) -> tuple[MappingProblem, ...]:
         """What saving would refuse, given the ``stored`` (row id, row) pairs:

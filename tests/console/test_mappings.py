@@ -45,10 +45,13 @@ def _add_unsaved_sku_row(page):
     return tab
 
 
-def _save(page) -> None:
+def _save(page, tab) -> None:
+    """Save, and wait for ``tab`` to show the rows saved (no unsaved row)."""
     page.click("#save")
     expect(page.locator("#save-status")).to_contain_text("Saved.")
     expect(page.locator("[data-unsaved-mark]")).to_be_hidden()
+    expect(tab.locator("tr.unsaved-row")).to_have_count(0)
+    expect(tab.locator(".notice")).to_have_count(0)
 
 
 @pytest.mark.parametrize("kind", ["carrier", "sku", "reference"])
@@ -71,7 +74,7 @@ def test_a_mapping_tab_adds_changes_and_removes_rows_saved_by_save(
     expect(mark).to_be_visible()
     assert _stored(console.host, channel, kind) == []
     shot(f"{kind}-mappings")
-    _save(page)
+    _save(page, tab)
     expect(tab.locator("tr.unsaved-row")).to_have_count(0)
     (stored,) = _stored(console.host, channel, kind)
     assert {k: stored[k] for k in values} == values
@@ -84,7 +87,7 @@ def test_a_mapping_tab_adds_changes_and_removes_rows_saved_by_save(
     assert _stored(console.host, channel, kind)[0][changed_column] == values.get(
         changed_column, stored[changed_column]
     )
-    _save(page)
+    _save(page, tab)
     (stored,) = _stored(console.host, channel, kind)
     assert stored[changed_column] == changed_value
 
@@ -92,7 +95,7 @@ def test_a_mapping_tab_adds_changes_and_removes_rows_saved_by_save(
     expect(tab.locator(".notice")).to_have_text("Row removed; press Save to keep it.")
     expect(tab.locator("tr[data-row]")).to_have_count(0)
     assert len(_stored(console.host, channel, kind)) == 1
-    _save(page)
+    _save(page, tab)
     assert _stored(console.host, channel, kind) == []
 
 

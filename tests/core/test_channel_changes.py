@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from techoms_core.channel_changes import MappingChanges, row_columns
-from techoms_core.mappings import ReferenceRow
+from techoms_core.mappings import MappingError, ReferenceRow
 
 STORED = [("a", ("A", "a-1")), ("b", ("B", "b-1"))]
 
@@ -18,6 +18,9 @@ def test_added_rows_are_edited_in_place_and_stored_rows_are_removed():
     replaced = changes.replacing("b", ("B", "b-2"))
     assert replaced.rows(STORED) == [("new-0", ("C", "c-2")), ("new-1", ("B", "b-2"))]
     assert not replaced.empty and MappingChanges(kind="sku").empty
+    # An added row the page showed before a Save emptied the draft.
+    with pytest.raises(MappingError, match="'new-0' is not there"):
+        MappingChanges(kind="sku").removing("new-0")
 
 
 def test_problems_are_the_stores_rules_over_the_rows_kept():

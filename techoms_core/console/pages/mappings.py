@@ -180,7 +180,10 @@ def _edit(request: Request, kind: str, form: Any, edit: Callable[[_Tab], Respons
         tab = _open_tab(request, kind, _draft_id(request, form))
     except DraftLost as lost:
         return _lost(request, kind, lost)
-    return edit(tab)
+    try:
+        return edit(tab)
+    except MappingError as gone:  # a row of a draft the page showed before a Save
+        return _tab(request, tab, problems=[str(gone)])
 
 
 async def add_row(request: Request) -> Response:

@@ -204,3 +204,16 @@ def test_carrier_and_reference_csv_round_trip(page, console, channel, tmp_path):
         with page.expect_download() as download:
             page.locator(f"#mappings-{kind} >> text=Export CSV").click()
         assert download.value.path().read_text().splitlines()[1] == expected
+
+
+def test_the_unmapped_carrier_policy_is_saved_by_save(page, console, channel):
+    page.goto(f"/channels/{channel}")
+    page.click('[data-tab="carrier-mappings"]')
+    tab = page.locator("#mappings-carrier")
+    tab.locator("#carrier-policy").select_option("error")
+    expect(tab.locator(".notice")).to_contain_text("press Save to keep it")
+    expect(page.locator("[data-unsaved-mark]")).to_be_visible()
+    assert console.host.mappings(channel).carriers.policy.value == "warn"
+    _save(page, tab)
+    assert console.host.mappings(channel).carriers.policy.value == "error"
+    expect(tab.locator("#carrier-policy")).to_have_value("error")

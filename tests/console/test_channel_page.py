@@ -117,6 +117,7 @@ def test_the_last_health_check_is_kept_wherever_it_was_run(page, console, channe
     row = page.locator("#channels tr", has_text=channel)
     expect(row).to_contain_text("healthy")
     expect(row).to_contain_text(kept.at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+    expect(row).to_contain_text(f"{kept.report.latency_ms:.0f} ms")
     page.goto(f"/channels/{channel}")
     expect(page.locator('#health-report [data-check="warehouse"] .latency')).to_have_text(MS)
 

@@ -1,4 +1,5 @@
-"""Statements that write many rows at once, handed to the driver as plain tuples.
+"""Statements that write many rows at once, or read the rows of many keys,
+handed to the driver as plain tuples.
 
 SQLAlchemy prepares every row of an ``executemany`` in Python: it builds the
 row's parameters from the compiled statement and runs each value through its
@@ -6,7 +7,8 @@ type's processor. For the many small rows of a send's results that costs more
 than SQLite's own work (docs/benchmarks.md). A :class:`Prepared`
 statement is compiled once per dialect; the values a call shares (the channel,
 the time) are processed once per call, and each row's own values go to the
-driver as they are.
+driver as they are. A :class:`KeyQuery` does the same for a ``SELECT`` over a
+list of keys.
 
 This is the one module that reads SQLAlchemy's compiler internals (which
 parameters a compiled statement binds, in which order, under which escaped
@@ -64,12 +66,62 @@ class Prepared:
         connection.exec_driver_sql(compiled.sql, compiled.parameters(rows, shared))
 
 
+#: The numbers of keys a :class:`KeyQuery` is compiled for; a shorter list is
+#: padded to the next (its last key repeated), so few statements are compiled.
+KEY_COUNTS = (1, 4, 16, 64, 256, 500)
+
+
+class KeyQuery:
+    """A ``SELECT`` of the rows whose key is one of a list (``column IN (...)``),
+    compiled once per dialect and number of keys, the keys handed to the
+    driver as they are, at most the last of :data:`KEY_COUNTS` at a time.
+
+    An expanding bound parameter (``in_(bindparam(..., expanding=True))``)
+    renders and processes the list again on every execution, which for a
+    page of keys cost three times what running the query did.
+    ``build(keys)`` makes the statement from a list of bound parameters, one
+    per key; ``shared`` names its other bound parameters, given to
+    :meth:`rows` once per call (of types without processing, as in
+    :class:`Prepared`).
+    """
+
+    def __init__(
+        self, build: Callable[[list[BindParameter]], Any], *, shared: Sequence[str] = ()
+    ) -> None:
+        self._build = build
+        self._shared = tuple(shared)
+        self._compiled: dict[tuple[type, str, int], _Compiled] = {}
+
+    def rows(self, connection: Connection, keys: Sequence[Any], **shared: Any) -> list[Any]:
+        """The rows for every key of ``keys`` (none for none)."""
+        found: list[Any] = []
+        most = KEY_COUNTS[-1]
+        for start in range(0, len(keys), most):
+            chunk = tuple(keys[start : start + most])
+            count = next(count for count in KEY_COUNTS if count >= len(chunk))
+            chunk += (chunk[-1],) * (count - len(chunk))
+            compiled = self._for(connection.dialect, count)
+            (parameters,) = compiled.parameters([chunk], shared)
+            found.extend(connection.exec_driver_sql(compiled.sql, parameters).fetchall())
+        return found
+
+    def _for(self, dialect: Dialect, count: int) -> _Compiled:
+        key = (type(dialect), dialect.paramstyle, count)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            names = tuple(f"k_{n}" for n in range(count))
+            statement = self._build([sqlalchemy.bindparam(name) for name in names])
+            compiled = _Compiled(statement, dialect, names, self._shared)
+            self._compiled[key] = compiled
+        return compiled
+
+
 class _Compiled:
     """A statement compiled for one dialect, and how a row becomes its parameters:
     picked from the row followed by the call's shared values and the constants."""
 
     def __init__(
-        self, statement: UpdateBase, dialect: Dialect, each: tuple[str, ...], shared: tuple
+        self, statement: Any, dialect: Dialect, each: tuple[str, ...], shared: tuple
     ) -> None:
         compiled = statement.compile(dialect=dialect)
         layout = _bind_layout(compiled)

@@ -17,7 +17,8 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, literal, sel
 from techoms_core.models import InventoryLevel, Page, RecordResult, Status, sku_key
 from techoms_core.options import option_named
 from techoms_core.store import schema
-from techoms_core.store.database import Database, rows_for_keys
+from techoms_core.store.database import Database
+from techoms_core.store.prepared import KeyQuery, Prepared
 from techoms_core.store.receipt_pages import apply_receipt_page
 from techoms_core.store.runlog import insert_messages
 from techoms_core.store.shipment_pages import apply_shipment_page
@@ -114,22 +115,15 @@ class ReceiveStore(Database):
             self._require_channel(connection, channel)
             fresh, results = _screen_levels(connection, channel, page.records, staged=True)
             unlisted_ok = len(page.records) - len(results)
-            if fresh:
-                connection.execute(
-                    insert(schema.inventory_staging),
-                    [
-                        {
-                            "channel": channel,
-                            "sku_key": key,
-                            "run_id": run_id,
-                            "sku": level.sku,
-                            "on_hand": level.on_hand,
-                            "allocated": level.allocated,
-                            "available": level.available,
-                        }
-                        for key, level in fresh
-                    ],
-                )
+            _STAGE.run(
+                connection,
+                [
+                    (key, level.sku, level.on_hand, level.allocated, level.available)
+                    for key, level in fresh
+                ],
+                b_channel=channel,
+                b_run=run_id,
+            )
             _keep_levels(connection, channel, run_id, page.problems)
             results.extend(page.problems)
             insert_messages(connection, run_id, results, self._now(), unlisted_ok=unlisted_ok)
@@ -273,25 +267,36 @@ def _screen_levels(
     return fresh, results
 
 
-# Built once: building an ``IN (...)`` over a page of literal keys for every
-# page cost more than running it. The list is bound at execution instead.
-_KEYS = bindparam("keys", expanding=True)
-_PRODUCT_KEYS = select(schema.products.c.sku_key).where(schema.products.c.sku_key.in_(_KEYS))
-_STAGED_KEYS = select(schema.inventory_staging.c.sku_key).where(
-    schema.inventory_staging.c.channel == bindparam("channel"),
-    schema.inventory_staging.c.sku_key.in_(_KEYS),
+_PRODUCT_KEYS = KeyQuery(
+    lambda keys: select(schema.products.c.sku_key).where(schema.products.c.sku_key.in_(keys))
+)
+_STAGED_KEYS = KeyQuery(
+    lambda keys: select(schema.inventory_staging.c.sku_key).where(
+        schema.inventory_staging.c.channel == bindparam("b_channel"),
+        schema.inventory_staging.c.sku_key.in_(keys),
+    ),
+    shared=("b_channel",),
+)
+_STAGE = Prepared(
+    insert(schema.inventory_staging).values(
+        channel=bindparam("b_channel"),
+        run_id=bindparam("b_run"),
+        sku_key=bindparam("b_key"),
+        sku=bindparam("b_sku"),
+        on_hand=bindparam("b_on_hand"),
+        allocated=bindparam("b_allocated"),
+        available=bindparam("b_available"),
+    ),
+    each=("b_key", "b_sku", "b_on_hand", "b_allocated", "b_available"),
+    shared=("b_channel", "b_run"),
 )
 
 
 def _product_keys(connection: Connection, keys: list[str]) -> set[str]:
     """The ``keys`` that are techOMS products."""
-    return _existing(connection, _PRODUCT_KEYS, keys, {})
+    return {row[0] for row in _PRODUCT_KEYS.rows(connection, keys)}
 
 
 def _staged_keys(connection: Connection, channel: str, keys: list[str]) -> set[str]:
     """The ``keys`` already staged by this snapshot of ``channel``."""
-    return _existing(connection, _STAGED_KEYS, keys, {"channel": channel})
-
-
-def _existing(connection: Connection, query, keys: list[str], params: dict) -> set[str]:
-    return {row[0] for row in rows_for_keys(connection, query, keys, param="keys", **params)}
+    return {row[0] for row in _STAGED_KEYS.rows(connection, keys, b_channel=channel)}

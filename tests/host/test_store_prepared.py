@@ -116,3 +116,56 @@ def test_the_installed_sqlalchemy_is_in_the_range_the_compiler_internals_are_tes
     assert requirement.specifier == SpecifierSet(">=2.0.30,<2.2")
     assert ">=2.0.30,<2.2" in prepared.__doc__
     assert requirement.specifier.contains(sqlalchemy.__version__)
+
+
+LEVELS = schema.inventory
+
+
+def _levels(connection, count: int, warehouse: str = "W") -> None:
+    connection.execute(
+        insert(LEVELS),
+        [
+            {"warehouse": warehouse, "sku_key": f"k{n}", "sku": f"K{n}", "on_hand": n}
+            | {"allocated": 0, "available": n, "updated_at": NOW}
+            for n in range(count)
+        ],
+    )
+
+
+LEVEL_KEYS = prepared.KeyQuery(
+    lambda keys: select(LEVELS.c.sku_key).where(LEVELS.c.sku_key.in_(keys))
+)
+
+
+@pytest.mark.parametrize("paramstyle", [None, "named"])
+@pytest.mark.parametrize("asked", [0, 1, 3, 17, 500, 1_203])
+def test_a_key_query_finds_what_an_expanding_in_finds(paramstyle, asked):
+    engine = _engine(paramstyle)
+    keys = [f"k{n}" for n in range(0, 2 * asked, 2)]  # every other key is not stored
+    expanding = select(LEVELS.c.sku_key).where(
+        LEVELS.c.sku_key.in_(bindparam("keys", expanding=True))
+    )
+    with engine.begin() as connection:
+        _levels(connection, asked + 1)
+        found = sorted(row[0] for row in LEVEL_KEYS.rows(connection, keys))
+        expected = sorted(
+            row[0]
+            for start in range(0, len(keys), 500)
+            for row in connection.execute(expanding, {"keys": keys[start : start + 500]})
+        )
+    assert found == expected
+    assert len(found) == (asked + 2) // 2 if asked else not found
+
+
+def test_a_key_query_binds_its_shared_parameters():
+    in_warehouse = prepared.KeyQuery(
+        lambda keys: select(LEVELS.c.sku_key).where(
+            LEVELS.c.warehouse == bindparam("b_warehouse"), LEVELS.c.sku_key.in_(keys)
+        ),
+        shared=("b_warehouse",),
+    )
+    with _engine().begin() as connection:
+        _levels(connection, 30, "W")
+        _levels(connection, 5, "E")
+        found = in_warehouse.rows(connection, [f"k{n}" for n in range(40)], b_warehouse="E")
+    assert sorted(row[0] for row in found) == ["k0", "k1", "k2", "k3", "k4"]

@@ -25,7 +25,7 @@ from techoms_core.cli import (
     sync,
     worker,
 )
-from techoms_core.cli.app import CliState, DatabaseTarget, TechomsGroup
+from techoms_core.cli.app import DEBUG_ENV_VAR, CliState, DatabaseTarget, TechomsGroup
 from techoms_core.cli.new_plugin import new_plugin
 from techoms_core.store import DB_ENV_VAR
 
@@ -39,9 +39,16 @@ from techoms_core.store import DB_ENV_VAR
     help="The techOMS database: a SQLite file, or a postgresql+psycopg://user@host/dbname "
     "URL. Default: techoms.db in your user data directory.",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_ENV_VAR,
+    show_envvar=True,
+    help="Print the traceback of an unexpected error (secrets still masked).",
+)
 @click.version_option(package_name="techoms-channels")
 @click.pass_context
-def main(ctx: click.Context, db: str | Path | None) -> None:
+def main(ctx: click.Context, db: str | Path | None, debug: bool) -> None:
     """techOMS fulfillment channels: the reference host.
 
     techOMS keeps products, shipments and receipts; a channel connects it to a
@@ -58,6 +65,8 @@ def main(ctx: click.Context, db: str | Path | None) -> None:
     state = ctx.ensure_object(CliState)
     if state.db is None:
         state.db = db
+    state.debug = state.debug or debug
+    state.remember_host_secrets()
     ctx.call_on_close(state.close)
 
 

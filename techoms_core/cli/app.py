@@ -36,7 +36,7 @@ from techoms_core.settings.validation import ENV_PREFIX
 from techoms_core.store import DB_ENV_VAR, StoreHost, default_db_path, default_db_target, open_host
 from techoms_core.store.engine import is_url
 from techoms_core.store.sealing import is_plaintext_secret
-from techoms_core.store.secret_key import SecretKeyError
+from techoms_core.store.secret_key import KEY_ENV_VAR, SecretKeyError
 
 #: Set to 1 to print the traceback of an unexpected error (secrets still masked).
 DEBUG_ENV_VAR = "TECHOMS_DEBUG"
@@ -110,6 +110,8 @@ class CliState:
         self._secrets_known = False
         self.environ = os.environ if environ is None else environ
         self.output = output
+        #: ``--debug``: an unexpected error prints its traceback (masked).
+        self.debug = False
 
     @property
     def out(self) -> Output:
@@ -176,6 +178,17 @@ class CliState:
             # A secret no key opens cannot be printed either; it is named where used.
             with contextlib.suppress(SecretKeyError):
                 self.remember_secrets(plugin, config.settings)
+
+    def remember_host_secrets(self) -> None:
+        """Mask, in all output, what the host itself holds secret: the
+        password of a database URL and the keys of ``$TECHOMS_SECRET_KEY``
+        (an unexpected error may quote either)."""
+        values = [key.strip() for key in self.environ.get(KEY_ENV_VAR, "").split(",")]
+        target = self.db if self.db is not None else default_db_target(self.environ)
+        if is_url(str(target)):
+            with contextlib.suppress(Exception):  # a malformed URL is named where it is used
+                values.append(make_url(str(target)).password or "")
+        self.out.add_secrets(value for value in values if value)
 
     def learn_secrets_before_printing(self) -> None:
         """Register every stored secret for masking if that has not happened yet
@@ -299,13 +312,23 @@ class TechomsGroup(click.Group):
             _refuse(ctx, as_json, "interrupted", ())
             raise click.exceptions.Exit(130) from None
         except Exception as exc:
+            # The last resort: a named error was not there to catch it. Printed
+            # through the masking output, so it shows no secret it quotes.
             out = _output(ctx)
             _refuse(ctx, as_json, f"unexpected {type(exc).__name__}: {exc}", ())
-            if os.environ.get(DEBUG_ENV_VAR) == "1":
+            if _debugging(ctx):
                 out.err.print(traceback.format_exc(), markup=False)
             else:
-                out.note(f"(set {DEBUG_ENV_VAR}=1 to see the traceback)")
+                out.note(
+                    f"(the traceback: run the command again with --debug, or with "
+                    f"{DEBUG_ENV_VAR}=1; secrets stay masked)"
+                )
         raise click.exceptions.Exit(1)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    state = ctx.find_object(CliState)
+    return bool(state and state.debug) or os.environ.get(DEBUG_ENV_VAR) == "1"
 
 
 def _wants_json(ctx: click.Context) -> bool:

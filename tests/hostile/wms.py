@@ -306,13 +306,19 @@ def trickle(seconds_per_byte: float = 1.0) -> Behaviour:
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
-        ends = time.monotonic() + ENDLESS_LIMIT
-        for byte in body:
-            if time.monotonic() > ends or not exchange.write(bytes([byte])):
-                return
-            time.sleep(seconds_per_byte)
+        _dribble(exchange, body, seconds_per_byte)
 
     return behaviour
+
+
+def _dribble(exchange: Exchange, data: bytes, seconds_per_byte: float) -> None:
+    """Write ``data`` one byte at a time, until it is all sent, the client
+    hangs up, or :data:`ENDLESS_LIMIT` has passed."""
+    ends = time.monotonic() + ENDLESS_LIMIT
+    for byte in data:
+        if time.monotonic() > ends or not exchange.write(bytes([byte])):
+            return
+        time.sleep(seconds_per_byte)
 
 
 def trickle_headers(seconds_per_byte: float = 1.0) -> Behaviour:
@@ -322,11 +328,7 @@ def trickle_headers(seconds_per_byte: float = 1.0) -> Behaviour:
     def behaviour(exchange: Exchange) -> None:
         head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         head += b"".join(b"X-Padding-%d: %s\r\n" % (n, b"x" * 40) for n in range(100))
-        ends = time.monotonic() + ENDLESS_LIMIT
-        for byte in head:
-            if time.monotonic() > ends or not exchange.write(bytes([byte])):
-                return
-            time.sleep(seconds_per_byte)
+        _dribble(exchange, head, seconds_per_byte)
 
     return behaviour
 

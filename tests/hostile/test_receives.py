@@ -161,3 +161,25 @@ def test_the_first_arn_without_updated_at_keeps_the_cursor_where_it_was(
     hostile.clear()
     run(host, "receive-receipts")
     assert set(_statuses(host.receipt_rows()).values()) == {"received"}
+
+
+def test_an_item_without_updated_at_fails_alone_by_its_sku_and_is_imported_later(host, hostile):
+    host.set_master_product_source(CHANNEL)
+    poison = "SKU-000002"
+
+    def unplaced(item: dict[str, Any]) -> None:
+        if item.get("sku") == poison:
+            item.pop("updated_at")
+
+    hostile.behave("GET /v1/items", rewritten(unplaced))
+
+    summary = run(host, "import-products")
+
+    assert summary.status == "completed", summary
+    assert _failed(summary) == [(poison, "updated_at")], summary.records
+    imported = {row["sku"] for row in host.product_rows()}
+    assert poison not in imported and "SKU-000001" in imported and "SKU-000040" in imported
+
+    hostile.clear()
+    run(host, "import-products")
+    assert poison in {row["sku"] for row in host.product_rows()}

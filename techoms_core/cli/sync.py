@@ -7,9 +7,10 @@ this module only shows its progress and its summary.
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -38,6 +39,24 @@ MAX_GROUPS = 20
 #: Seconds a run has, after the first SIGTERM or SIGINT, to finish its batch or
 #: page before it is interrupted where it stands.
 GRACE_SECONDS = 5.0
+#: Sets the grace period in seconds instead, e.g. to fit a supervisor's stop timeout.
+GRACE_ENV_VAR = "TECHOMS_STOP_GRACE"
+
+
+def stop_grace(environ: Mapping[str, str]) -> float:
+    """The grace period: ``$TECHOMS_STOP_GRACE`` seconds if set, else 5."""
+    given = environ.get(GRACE_ENV_VAR, "").strip()
+    if not given:
+        return GRACE_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= 3600):
+        raise CommandFailed(
+            f"{GRACE_ENV_VAR} must be a number of seconds above 0 and at most 3600, not {given!r}"
+        )
+    return seconds
 
 
 class Interrupted(KeyboardInterrupt):
@@ -90,7 +109,7 @@ def run_with_progress(
     on stderr (unless ``show_progress`` is false) and stop-on-signal."""
     bar = ProgressBar(state.out.err) if show_progress else None
     try:
-        with stop_on_signals() as stop:
+        with stop_on_signals(stop_grace(state.environ)) as stop:
             return run_option(
                 state.host,
                 state.registry,

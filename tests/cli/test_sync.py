@@ -185,3 +185,13 @@ def test_the_run_log_counts_requests_retries_and_429s(cli, loaded, sandbox):
     assert summary["traffic"] == traffic
     assert cli.json("log", loaded)["runs"][0]["traffic"] == traffic
     assert f"{asked} (2 retried, 2 answered 429)" in cli("log", loaded).stdout
+
+
+def test_a_bad_stop_grace_is_named_before_anything_runs(cli, loaded, sandbox):
+    cli.environ["TECHOMS_STOP_GRACE"] = "soon"
+    result = cli("sync", loaded, "send-shipments", status=1)
+
+    assert "TECHOMS_STOP_GRACE" in result.stderr
+    assert "'soon'" in result.stderr
+    assert sandbox.warehouse.orders() == []
+    assert cli.json("log")["runs"] == []

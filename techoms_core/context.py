@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define, field, frozen
 
@@ -18,6 +18,9 @@ from techoms_core.models.declaration import PluginDeclaration
 from techoms_core.settings import ChannelSettings, validate_settings
 from techoms_core.throughput import ThroughputProfile, profile_for
 from techoms_core.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from techoms_core.host import ThroughputRole
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -157,9 +160,14 @@ def open_context(
     mappings: Mappings | None = None,
     environ: Mapping[str, str] | None = None,
     session_options: Mapping[str, Any] | None = None,
+    caps: ThroughputRole | None = None,
 ) -> ChannelContext:
     """Validate ``config``'s settings against the plugin's schema and build the
     context: a logger and an HTTP session that both know the channel's secrets.
+    With ``caps`` (a host that shares each channel's cap between its runs:
+    :class:`~techoms_core.host.ThroughputRole`), the session's requests count
+    against the cap together with every other run of the channel; without,
+    against a cap of their own.
 
     Raises :class:`~techoms_core.settings.SettingsError` listing every problem.
     """
@@ -171,6 +179,7 @@ def open_context(
         warehouse=config.warehouse,
         mappings=mappings,
         session_options=session_options,
+        caps=caps,
     )
 
 
@@ -182,15 +191,18 @@ def context_for_settings(
     warehouse: str | None = None,
     mappings: Mappings | None = None,
     session_options: Mapping[str, Any] | None = None,
+    caps: ThroughputRole | None = None,
 ) -> ChannelContext:
     """Build the context of ``channel`` from settings already validated,
     such as the :meth:`~techoms_core.settings.SettingsCheck.partial_settings`
-    of a settings form still being filled in."""
+    of a settings form still being filled in (``caps`` as for :func:`open_context`)."""
     profile = profile_for(declaration.throughput_profiles, settings)
     secrets = settings.secret_values()
     logger = channel_logger(channel, Redactor(secrets))
     options = declaration.wire.session_options(declaration.display_name, settings)
     options.update(session_options or {})
+    if caps is not None:
+        options["shared_cap"] = caps.shared_cap(channel, profile)
     session = build_session(profile=profile, secrets=secrets, logger=logger, **options)
     return ChannelContext(
         channel=channel,

@@ -35,6 +35,10 @@ The guarantees of spec §5 are split between the runner and the host:
   :meth:`Host.preview_snapshot_page`): nothing is written anywhere.
 * **Locks.** One run per (channel, option) at a time, through
   :meth:`Host.acquire_lock`; a lock whose holder crashed must be taken over.
+* **Throughput caps** (optional, :class:`ThroughputRole`). A host whose runs of
+  one channel may overlap (several processes or machines on one database)
+  shares each channel's cap between them: :meth:`ThroughputRole.shared_cap`.
+  A host without it gives every run the whole cap of its own.
 
 Option arguments are sync option keys (``"send-shipments"``); see
 :mod:`techoms_core.options`. Records are the models of
@@ -58,9 +62,11 @@ from techoms_core.models import Product, Receipt, Shipment
 
 if TYPE_CHECKING:
     from techoms_core.context import ChannelConfig
+    from techoms_core.http.shared_limiter import SharedCap
     from techoms_core.mappings import Mappings
     from techoms_core.models import InventoryLevel, Page, RecordResult
     from techoms_core.reviews import ReviewDecision, ReviewItem, ReviewStatus
+    from techoms_core.throughput import ThroughputProfile
 
 #: What a send option reads: products, shipments or receipts.
 SendRecord = Product | Shipment | Receipt
@@ -473,6 +479,30 @@ class LocksRole(Protocol):
 
     def release_lock(self, name: str, holder: LockHolder) -> None:
         """Release the lock if this holder still owns it; otherwise do nothing."""
+        ...
+
+
+@runtime_checkable
+class ThroughputRole(Protocol):
+    """Each channel's throughput cap, held for all its runs together.
+
+    Optional: the runner uses it when the host has it, so that two runs of one
+    channel (two options synced at once, on any process or machine using the
+    host) keep to the channel's profile together rather than each to all of
+    it. A host without it runs every channel within a cap per run.
+    """
+
+    def shared_cap(self, channel: str, profile: ThroughputProfile) -> SharedCap:
+        """The cap of ``channel`` as one run (the caller's) takes its share of it.
+
+        Every run of the channel, on any process that uses this host, must
+        draw on the same slots and the same schedule of starts, kept per
+        channel of the account (a host serving several accounts keys them
+        by both). ``profile`` is the channel's profile as this run read it.
+        The object is closed when the run ends; a run that ends without
+        closing it (its process killed) must not hold its slots for long.
+        See :class:`~techoms_core.http.shared_limiter.SharedCap`.
+        """
         ...
 
 

@@ -52,6 +52,7 @@ from techoms_core.host import (
     RunStatus,
     RunTraffic,
     SendRecord,
+    ThroughputRole,
     UnknownChannel,
 )
 from techoms_core.menu import require_in_menu
@@ -444,6 +445,7 @@ def _context(host, plugin, config, option, dry_run, environ, session_options):
             mappings=host.mappings(config.name),
             environ=environ,
             session_options=session_options,
+            caps=_caps(host, dry_run),
         )
     except SettingsError as exc:
         _refuse(host, config.name, option, f"channel {config.name!r} settings:\n{exc}", dry_run)
@@ -451,6 +453,14 @@ def _context(host, plugin, config, option, dry_run, environ, session_options):
         _refuse(host, config.name, option, str(exc), dry_run)
     with context:
         yield context
+
+
+def _caps(host: Host, dry_run: bool) -> ThroughputRole | None:
+    """Where the run's requests share the channel's cap: the host, when it
+    offers that. A dry run writes nothing to the host, so it keeps a cap of its own."""
+    if dry_run or not isinstance(host, ThroughputRole):
+        return None
+    return host
 
 
 def _refuse(

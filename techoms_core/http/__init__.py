@@ -84,6 +84,7 @@ from techoms_core.http.limiter import ThroughputLimiter
 from techoms_core.http.redaction import Redactor, is_sensitive_name
 from techoms_core.http.retry import DEFAULT_RETRY, RetryPolicy, parse_retry_after
 from techoms_core.http.session import IDEMPOTENT_METHODS, ChannelSession, build_session
+from techoms_core.http.shared_limiter import SharedCap, SharedThroughputLimiter
 from techoms_core.http.stats import SessionStats
 
 __all__ = [
@@ -111,6 +112,8 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "SessionStats",
+    "SharedCap",
+    "SharedThroughputLimiter",
     "TLSFailure",
     "ThroughputLimiter",
     "Unreachable",

@@ -40,6 +40,7 @@ from techoms_core.http.limits import (
 )
 from techoms_core.http.redaction import Redactor, is_sensitive_name
 from techoms_core.http.retry import DEFAULT_RETRY, RetryPolicy
+from techoms_core.http.shared_limiter import SharedCap, SharedThroughputLimiter
 from techoms_core.http.stats import SessionStats
 from techoms_core.http.transport import ThrottledAdapter
 from techoms_core.http.wirelog import guard_wire_log
@@ -82,7 +83,7 @@ class ChannelSession(requests.Session):
     def __init__(
         self,
         *,
-        limiter: ThroughputLimiter,
+        limiter: ThroughputLimiter | SharedThroughputLimiter,
         classifier: FailureClassifier,
         logger: Logger,
         base_url: str | None = None,
@@ -329,6 +330,7 @@ def build_session(
     sleep: Callable[[float], None] = time.sleep,
     max_body_bytes: int = MAX_BODY_BYTES,
     deadline: float = DEADLINE_SECONDS,
+    shared_cap: SharedCap | None = None,
 ) -> ChannelSession:
     """Build the session a plugin uses to talk to its WMS.
 
@@ -349,6 +351,9 @@ def build_session(
     :param sleep: waits between attempts; tests pass a recorder.
     :param max_body_bytes: the most decoded bytes one answer may hold.
     :param deadline: seconds one attempt may take, from sending to the body's last byte.
+    :param shared_cap: the channel's cap as all its runs share it (from the
+        host, :class:`~techoms_core.host.ThroughputRole`); without one, the
+        cap is held for this session alone.
     """
     header_values = dict(headers or {})
     secret_values = [*secrets, *(v for v in header_values.values() if isinstance(v, Secret))]
@@ -361,7 +366,7 @@ def build_session(
         error_parser=error_parser,
     )
     session = ChannelSession(
-        limiter=ThroughputLimiter(profile),
+        limiter=_limiter(profile, shared_cap),
         classifier=classifier,
         logger=logger,
         base_url=base_url,
@@ -376,3 +381,11 @@ def build_session(
     for name, value in header_values.items():
         session.headers[name] = value.reveal() if isinstance(value, Secret) else value
     return session
+
+
+def _limiter(
+    profile: ThroughputProfile, shared_cap: SharedCap | None
+) -> ThroughputLimiter | SharedThroughputLimiter:
+    if shared_cap is None:
+        return ThroughputLimiter(profile)
+    return SharedThroughputLimiter(profile, shared_cap)

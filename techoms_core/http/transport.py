@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from techoms_core.http.abort import ConnectionTracker
 from techoms_core.http.limiter import ThroughputLimiter
 from techoms_core.http.limits import AnswerLimits, late, read_body
+from techoms_core.http.shared_limiter import SharedThroughputLimiter
 from techoms_core.http.stats import SessionStats
 from techoms_core.http.watchdog import WATCHDOG
 
@@ -70,7 +71,7 @@ class ThrottledAdapter(HTTPAdapter):
 
     def __init__(
         self,
-        limiter: ThroughputLimiter,
+        limiter: ThroughputLimiter | SharedThroughputLimiter,
         *,
         pool_size: int,
         stats: SessionStats | None = None,

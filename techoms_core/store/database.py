@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from techoms_core.host import UnknownChannel
 from techoms_core.store import schema
-from techoms_core.store.engine import READ_ONLY
+from techoms_core.store.engine import READ_ONLY, ROW_LOCKED
 from techoms_core.store.problems import DatabaseBusy
 
 Clock = Callable[[], dt.datetime]
@@ -61,6 +61,19 @@ class Database:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         with self._busy_is_named(), self._engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _row_write(self) -> Iterator[Connection]:
+        """ONE write transaction that, on PostgreSQL, takes no database-wide
+        lock: it must lock what it reads in order to change it
+        (``SELECT ... FOR UPDATE``). On SQLite it is :meth:`_write`."""
+        engine = self.__dict__.get("_row_locked_engine")
+        if engine is None:
+            engine = self.__dict__["_row_locked_engine"] = self._engine.execution_options(
+                **{ROW_LOCKED: True}
+            )
+        with self._busy_is_named(), engine.begin() as connection:
             yield connection
 
     @contextmanager

@@ -11,6 +11,9 @@ and reads that see one snapshot. Both engines made here give exactly that.
   transaction-scoped advisory lock, so writers queue as on SQLite and a
   read-then-write (a lock's holder, a cursor, a snapshot swap) is never raced;
   readers run ``REPEATABLE READ, READ ONLY`` (one snapshot, never blocking).
+  The one exception is the throughput ledger (``store.caps``): its small,
+  frequent writes lock their own rows (``SELECT ... FOR UPDATE``) instead, so
+  that they neither wait for the store's writers nor make them wait.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 #: The execution option that makes a transaction read-only (``Database._read``).
 READ_ONLY = "store_read"
+
+#: The execution option of a write transaction that locks the rows it changes
+#: instead of queueing on the write lock (``Database._row_write``; PostgreSQL).
+ROW_LOCKED = "store_row_locked"
 
 #: The advisory lock every PostgreSQL write transaction holds (any fixed bigint).
 WRITE_LOCK_KEY = 0x7EC0_0D5B
@@ -103,7 +110,8 @@ def postgres_engine(url: str | URL, *, lock_timeout: float, pool_size: int = 5) 
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_timeout * 1000)}")
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        if not connection.get_execution_options().get(ROW_LOCKED, False):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     return engine
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Double,
     Float,
     ForeignKey,
     Index,
@@ -366,6 +367,29 @@ locks = Table(
     Column("token", String(64), nullable=False),
     Column("acquired_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
+)
+
+#: Each channel's throughput cap as all its runs share it (``store.caps``):
+#: the starts booked last (as many as the rate's longest window holds), in
+#: seconds since the epoch on the database's clock, oldest first.
+throughput_caps = Table(
+    "throughput_caps",
+    metadata,
+    Column("channel", String(200), _channel_fk(), primary_key=True),
+    Column("recent_starts", Text, nullable=False),
+)
+
+#: The request slots each run of a channel holds (one row per run), until
+#: ``expires_at`` (seconds since the epoch, the database's clock) unless renewed.
+throughput_leases = Table(
+    "throughput_leases",
+    metadata,
+    Column("channel", String(200), _channel_fk(), primary_key=True),
+    Column("token", String(64), primary_key=True),
+    Column("pid", Integer, nullable=False),
+    Column("hostname", String(255), nullable=False),
+    Column("in_flight", Integer, nullable=False),
+    Column("expires_at", Double, nullable=False),
 )
 
 reviews = Table(

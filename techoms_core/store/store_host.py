@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from techoms_core.private_files import Tightened
 from techoms_core.store.browse import RecordBrowser
+from techoms_core.store.caps import CapStore
 from techoms_core.store.channel_saves import ChannelSaves
 from techoms_core.store.database import Clock, utc_now
 from techoms_core.store.engine import is_url, migrate, open_engine
@@ -42,6 +43,7 @@ class StoreHost(
     LockStore,
     JobStore,
     HealthCheckStore,
+    CapStore,
 ):
     """The reference techOMS host; implements :class:`techoms_core.host.Host`.
 
@@ -56,8 +58,9 @@ class StoreHost(
     ``channel_saves``), mappings (``mapping_rows``), loading records
     (``records``), display (``views``), sends, receives and snapshots, the
     review queue (``reviews``), the run log, locks and jobs (``schedule``),
-    each channel's last health check (``health_checks``), and the console's
-    paged reads (``browse``) and mapping row edits (``mapping_edits``).
+    each channel's last health check (``health_checks``), each channel's
+    throughput cap shared by its runs (``caps``), and the console's paged
+    reads (``browse``) and mapping row edits (``mapping_edits``).
 
     A new SQLite file is created readable by its owner only (0600; SQLite
     gives its WAL and shared-memory files the same mode). An existing one

@@ -26,8 +26,9 @@ from techoms_core.models import InventoryLevel, Page, RecordResult
 if TYPE_CHECKING:
     from techoms_core.context import ChannelContext
 
-#: Inventory levels per yielded page.
-LEVELS_PER_PAGE = 500
+#: Inventory levels per yielded page: the host stages each page in a
+#: transaction of its own, whose fixed cost 500 levels did not cover.
+LEVELS_PER_PAGE = 2_000
 #: The largest quantity a level may hold: what every store can keep (a 32-bit integer).
 MAX_QUANTITY = 2**31 - 1
 

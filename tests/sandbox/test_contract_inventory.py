@@ -94,3 +94,35 @@ def test_inventory_refuses_unknown_parameters(sandbox_demo, sandbox_http):
 
     assert response.status_code == 422
     assert response.json()["error"]["fields"] == {"warehouse": "unknown parameter"}
+
+
+def _paged(sandbox_http, url: str) -> list[tuple[str, str | None, int]]:
+    rows, page = [], 1
+    while True:
+        body = sandbox_http.get(url, params={"page": page, "limit": 3}).json()
+        rows += [(r["sku"], r["lot_number"], r["allocated"]) for r in body["payload"]]
+        if not body["meta"]["has_more"]:
+            return rows
+        page += 1
+
+
+def test_pages_by_number_follow_every_change_of_the_list(sandbox_demo, sandbox_http, order_body):
+    url = f"{sandbox_demo.base_url}/inventory"
+    state = sandbox_demo.state
+
+    def in_order() -> list[tuple[str, str | None, int]]:
+        with state.lock:
+            return [(r.sku, r.lot_number, r.allocated) for r in state.inventory.values()]
+
+    assert _paged(sandbox_http, url) == in_order()
+    sandbox_demo.warehouse.set_inventory("HOODIE-GRY-M", 3)  # moves to the end
+    assert _paged(sandbox_http, url)[-1][0] == "HOODIE-GRY-M"
+    assert _paged(sandbox_http, url) == in_order()
+    order = sandbox_http.post(f"{sandbox_demo.base_url}/order", json=order_body()).json()
+    sandbox_demo.warehouse.allocate(order["payload"]["_id"])  # rows change in place
+    assert any(allocated for _, _, allocated in _paged(sandbox_http, url))
+    assert _paged(sandbox_http, url) == in_order()
+    with state.lock:  # a row removed without the state's own methods
+        del state.inventory[next(iter(state.inventory))]
+    assert _paged(sandbox_http, url) == in_order()
+    assert len(in_order()) == 10

@@ -9,10 +9,10 @@ more than 100 times or a value that does not parse is a 422 naming the parameter
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from typing import Any, TypeVar
 
 from werkzeug.datastructures import MultiDict
@@ -111,16 +111,16 @@ def _repeated(args: MultiDict[str, str], name: str) -> list[str]:
 
 
 def page_of(
-    records: Collection[Record], query: ListQuery, keep: Callable[[Record], bool] | None
+    records: Sequence[Record], query: ListQuery, keep: Callable[[Record], bool] | None
 ) -> tuple[list[Record], dict[str, Any]]:
     """The requested page of the records ``keep`` accepts (all when ``None``),
     and the ``meta`` object."""
     start = (query.page - 1) * query.limit
     if keep is None and query.updated_from is None:
-        # No filter: the page is a slice, as an index would give it (a list of
-        # 100,000 inventory rows costs a page, not a pass over every row).
+        # No filter: the page is a slice (a list of 100,000 inventory rows
+        # costs a page, not a pass over every row).
         total = len(records)
-        chosen = list(islice(records, start, start + query.limit))
+        chosen = list(records[start : start + query.limit])
     else:
         selected = [
             record for record in _since(records, query.updated_from) if keep is None or keep(record)
@@ -134,6 +134,43 @@ def page_of(
         "has_more": start + query.limit < total,
     }
     return chosen, meta
+
+
+class _Listings:
+    """Each collection of the state as a list in its order, kept until the
+    collection changes, as an index would keep it: reading a page by number
+    is then a slice rather than a walk past every record before it.
+
+    A collection has changed when the state's ``revision`` moved (every
+    insert and every update that moves a record to the end, through
+    :meth:`SandboxState.touch_row` and the like) or its size did (a record
+    removed directly). Records changed in place keep their position, and
+    the list holds the records themselves, so it shows those changes.
+    """
+
+    KEPT = 16
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[int, tuple[dict[Any, Any], tuple[int, int], list[Any]]] = {}
+
+    def of(self, state: SandboxState, collection: dict[Any, Record]) -> list[Record]:
+        """``collection``'s records in order (call it holding ``state.lock``)."""
+        marker = (state.revision, len(collection))
+        with self._lock:
+            kept = self._kept.get(id(collection))
+        if kept is not None and kept[0] is collection and kept[1] == marker:
+            return kept[2]
+        listed = list(collection.values())
+        with self._lock:
+            self._kept.pop(id(collection), None)
+            while len(self._kept) >= self.KEPT:
+                del self._kept[next(iter(self._kept))]
+            self._kept[id(collection)] = (collection, marker, listed)
+        return listed
+
+
+_LISTINGS = _Listings()
 
 
 def _since(records: Iterable[Any], updated_from: str | None) -> Iterator[Any]:
@@ -181,7 +218,7 @@ def list_items(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any
     skus = {sku_key(s) for s in query.values.get("sku", [])}
     with state.lock:
         keep = (lambda i: sku_key(i.sku) in skus) if skus else None
-        items, meta = page_of(state.items.values(), query, keep)
+        items, meta = page_of(_LISTINGS.of(state, state.items), query, keep)
         return [item.to_wire() for item in items], meta
 
 
@@ -193,7 +230,7 @@ def list_inventory(
     skus = {sku_key(s) for s in query.values.get("sku", [])}
     with state.lock:
         keep = (lambda r: sku_key(r.sku) in skus) if skus else None
-        rows, meta = page_of(state.inventory.values(), query, keep)
+        rows, meta = page_of(_LISTINGS.of(state, state.inventory), query, keep)
         return [row.to_wire() for row in rows], meta
 
 
@@ -243,7 +280,7 @@ def list_orders(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[An
         return (first is None or shipped >= first) and (last is None or shipped <= last)
 
     with state.lock:
-        orders, meta = page_of(state.orders.values(), query, keep)
+        orders, meta = page_of(_LISTINGS.of(state, state.orders), query, keep)
         return [order.to_wire() for order in orders], meta
 
 
@@ -269,5 +306,5 @@ def list_arns(state: SandboxState, args: MultiDict[str, str]) -> tuple[list[Any]
         return not references or arn.primary_reference_number in references
 
     with state.lock:
-        arns, meta = page_of(state.arns.values(), query, keep)
+        arns, meta = page_of(_LISTINGS.of(state, state.arns), query, keep)
         return [arn.to_wire() for arn in arns], meta

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 RPS = 20
 CONCURRENCY = 4
-RECORDS = 40
+RECORDS = 60
 #: Seconds an order takes the sandbox to answer: the order sends fill their
 #: slots, while the products and receipts are sent at the rate.
 SLOW_ORDERS = 0.4

@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,18 @@ def parse_scales(text: str, profiles: list[str]) -> dict[str, float]:
 
 
 def run_worker(
-    scenario: str, profile: str, count: int, url: str, latency_ms: float
+    scenario: str,
+    profile: str,
+    count: int,
+    url: str,
+    latency_ms: float,
+    extra: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """One scenario in a fresh process; its JSON result."""
+    """One scenario in a fresh process (``extra``: more of its options); its JSON result."""
     with tempfile.TemporaryDirectory(prefix="techoms-bench-") as workdir:
         command = [sys.executable, "-m", "bench.worker", "--scenario", scenario]
         command += ["--profile", profile, "--count", str(count), "--api-url", url]
-        command += ["--workdir", workdir, "--latency-ms", str(latency_ms)]
+        command += ["--workdir", workdir, "--latency-ms", str(latency_ms), *extra]
         done = subprocess.run(command, cwd=REPOSITORY, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{scenario} ({profile}) failed:\n{done.stderr[-4000:]}")

@@ -14,6 +14,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from bench.measure import Phase
 from bench.sandbox_process import SandboxAdmin
 from bench.scenarios import Bench, plugin_registry, scenario_named, workdir_db
 from plugins.registry import Registry
+from techoms_core import runner
 from techoms_core.store import SqliteHost
 from techoms_core.throughput import ThroughputProfile
 
@@ -52,8 +54,26 @@ def profile_rate(profile: str) -> float:
     return leanafy_profile(profile).requests_per_second
 
 
+class PageAfterPage:
+    """What a receive did before it read ahead: each page read only when the
+    caller asks for it, in the caller's thread (``--no-read-ahead``)."""
+
+    def __init__(self, pages: Iterator[Any], **_: Any) -> None:
+        self._pages = pages
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._pages
+
+    def close(self) -> None:
+        close = getattr(self._pages, "close", None)
+        if close is not None:
+            close()
+
+
 def run(options: argparse.Namespace) -> dict[str, Any]:
     """Set the scenario up, measure it, and describe the result."""
+    if options.no_read_ahead:
+        runner.ReadAhead = PageAfterPage  # type: ignore[assignment,misc]
     scenario = scenario_named(options.scenario)
     rate = profile_rate(options.profile)
     admin = SandboxAdmin(options.api_url)
@@ -98,6 +118,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         "requests": requests,
         "rate_limited": rate_limited,
         "duplicates": sum(len(keys) for keys in duplicates.values()),
+        "read_ahead": not options.no_read_ahead,
     }
 
 
@@ -109,6 +130,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument(
+        "--no-read-ahead",
+        action="store_true",
+        help="receives read each page only once the last one is applied",
+    )
     options = parser.parse_args(argv)
     # Retries and lookups are logged at WARNING; the table is the output here.
     logging.getLogger("techoms").setLevel(logging.ERROR)

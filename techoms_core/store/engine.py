@@ -18,6 +18,8 @@ and reads that see one snapshot. Both engines made here give exactly that.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from alembic import command
@@ -94,6 +96,25 @@ def sqlite_engine(path: Path, *, busy_timeout: float) -> Engine:
         connection.exec_driver_sql("BEGIN" if _reading(connection) else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def holds_no_schema(path: Path) -> bool:
+    """Whether the SQLite file ``path`` is a database without a techOMS schema.
+
+    Read through a read-only connection, because the store's own connection
+    would first switch the file to WAL: opening someone else's database only
+    to refuse it must leave it as it was. ``False`` when the file cannot be
+    read that way (not a database, or locked): the store's own open then
+    names the problem.
+    """
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as probe:
+            found = probe.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+    except sqlite3.Error:
+        return False
+    return found is None
 
 
 def postgres_engine(url: str | URL, *, lock_timeout: float, pool_size: int = 5) -> Engine:

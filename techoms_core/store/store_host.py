@@ -12,7 +12,7 @@ from techoms_core.store.browse import RecordBrowser
 from techoms_core.store.caps import CapStore
 from techoms_core.store.channel_saves import ChannelSaves
 from techoms_core.store.database import Clock, utc_now
-from techoms_core.store.engine import is_url, migrate, open_engine
+from techoms_core.store.engine import holds_no_schema, is_url, migrate, open_engine
 from techoms_core.store.health_checks import HealthCheckStore
 from techoms_core.store.locks import LockStore
 from techoms_core.store.mapping_edits import MappingEdits
@@ -107,6 +107,9 @@ class StoreHost(
                 # Connecting would create it (or, empty, make it a WAL database).
                 self._engine.dispose()
                 raise NoStore(self.path, missing_file=not self.path.exists())
+            elif holds_no_schema(self.path):
+                self._engine.dispose()
+                raise NoStore(self.path, missing_file=False)
             self.tightened = tighten_store_files(self.path)
         try:
             with self._busy_is_named():

@@ -6,6 +6,7 @@ import inspect
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 from alembic import command
@@ -194,3 +195,17 @@ def test_a_missing_file_opened_to_read_is_not_created(tmp_path):
     with pytest.raises(NoStore, match=f"no techOMS database at {missing}"):
         open_host(missing, create=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_another_programs_database_opened_to_read_is_left_as_it_was(tmp_path):
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+        connection.commit()
+    before = other.read_bytes()
+
+    with pytest.raises(NoStore, match=f"{other} holds no techOMS database yet"):
+        StoreHost(other, create=False)
+
+    assert other.read_bytes() == before  # still in rollback-journal mode, untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]

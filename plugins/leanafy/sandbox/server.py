@@ -29,12 +29,8 @@ from cheroot.server import HTTPConnection
 
 from .accounts import Account
 from .app import CONNECTION, SandboxApp
-from .counters import Counters
-from .faults import FaultInjector
 from .instance import Sandbox
 from .persistence import StateSaver, open_state
-from .state import SandboxState
-from .warehouse import WarehouseFloor
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +103,11 @@ def _peer(sock: socket.socket) -> Any:
         return sock.getpeername()
     except OSError:
         return None
+
+
+def _of_primary(name: str, doc: str) -> property:
+    """A read-only attribute of the server: the primary account's ``name``."""
+    return property(lambda server: getattr(server.sandbox.primary, name), doc=doc)
 
 
 class SandboxServer:
@@ -213,45 +214,21 @@ class SandboxServer:
         """The API's base URL: ``{url}/v1``."""
         return f"{self.url}/v1"
 
-    @property
-    def api_key(self) -> str:
-        """The primary account's ``X-API-Key`` (``headers`` carries it with the secret)."""
-        return self.sandbox.primary.api_key
-
-    @property
-    def api_secret(self) -> str:
-        """The primary account's ``X-API-Secret``."""
-        return self.sandbox.primary.api_secret
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """The primary account's credentials as request headers."""
-        return self.sandbox.primary.headers
-
-    @property
-    def state(self) -> SandboxState:
-        """The primary account's store."""
-        return self.sandbox.state
-
-    @property
-    def warehouse(self) -> WarehouseFloor:
-        """The primary account's warehouse floor (allocate, ship, receive, set inventory, ...)."""
-        return self.sandbox.warehouse
-
-    @property
-    def faults(self) -> FaultInjector:
-        """Fault rules for the primary account's ``/v1`` requests."""
-        return self.sandbox.faults
-
-    @property
-    def counters(self) -> Counters:
-        """The primary account's requests, responses, injected faults and creates."""
-        return self.sandbox.counters
-
-    @property
-    def warehouse_ids(self) -> list[str]:
-        """The ids of the primary account's warehouses (the first is the default)."""
-        return self.state.warehouse_ids
+    # The primary account's parts, for a sandbox used as one account.
+    api_key = _of_primary("api_key", "The primary account's ``X-API-Key``.")
+    api_secret = _of_primary("api_secret", "The primary account's ``X-API-Secret``.")
+    headers = _of_primary("headers", "The primary account's credentials as request headers.")
+    state = _of_primary("state", "The primary account's store.")
+    warehouse = _of_primary(
+        "warehouse", "The primary account's warehouse floor (allocate, ship, receive, ...)."
+    )
+    faults = _of_primary("faults", "Fault rules for the primary account's ``/v1`` requests.")
+    counters = _of_primary(
+        "counters", "The primary account's requests, responses, injected faults and creates."
+    )
+    warehouse_ids = _of_primary(
+        "warehouse_ids", "The ids of the primary account's warehouses (the first is the default)."
+    )
 
     @property
     def accounts(self) -> list[Account]:

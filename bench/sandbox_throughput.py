@@ -5,10 +5,12 @@ Python process: one core's worth of work under the GIL); client processes hit it
 over loopback with plain ``http.client`` connections for a fixed time and the
 script prints the requests served per second, overall and per endpoint.
 
-    .venv/bin/python bench/sandbox_throughput.py [--clients 3] [--duration 5] [--mix reads]
+    .venv/bin/python -m bench.sandbox_throughput [--clients 3] [--duration 5] [--mix reads]
 
 Mixes: ``reads`` (me, item by SKU, a page of items, inventory of a SKU, a page of
-orders), ``creates`` (order creates), ``me`` (the lightest call).
+orders), ``creates`` (order creates), ``me`` (the lightest call),
+``inventory-pages`` (the pages of 500 of 100,000 inventory rows, by number, as
+an inventory snapshot reads them; the rows are set up first, not timed).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bench.sandbox_process import SandboxAdmin
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 API_KEY = "bench-key"
@@ -44,7 +48,12 @@ MIXES: dict[str, list[tuple[str, str, bytes | None]]] = {
         ("GET", "/v1/orders?limit=10", None),
     ],
     "creates": [("POST", "/v1/order", json.dumps(ORDER).encode())],
+    "inventory-pages": [
+        ("GET", f"/v1/inventory?page={page}&limit=500", None) for page in range(1, 201)
+    ],
 }
+#: Inventory rows the ``inventory-pages`` mix sets up (one item and row each).
+INVENTORY_ROWS = 100_000
 
 
 def start_sandbox() -> tuple[subprocess.Popen[str], str]:
@@ -58,6 +67,15 @@ def start_sandbox() -> tuple[subprocess.Popen[str], str]:
         if found:
             return process, found.group(1)
     raise RuntimeError("the sandbox did not start")
+
+
+def stock(url: str) -> None:
+    """:data:`INVENTORY_ROWS` items in stock, through the admin API."""
+    admin = SandboxAdmin(url, API_KEY, API_SECRET)
+    admin.generate_items(INVENTORY_ROWS, "INV-")
+    admin.set_inventory(
+        [{"sku": f"INV-{n:06d}", "on_hand": n % 97} for n in range(1, INVENTORY_ROWS + 1)]
+    )
 
 
 def drive(url: str, mix: str, duration: float) -> Counter[str]:
@@ -89,6 +107,8 @@ def main() -> None:
     options = parser.parse_args()
     process, url = start_sandbox()
     try:
+        if options.mix == "inventory-pages":
+            stock(url)
         started = time.perf_counter()
         with multiprocessing.Pool(options.clients) as pool:
             results = pool.starmap(drive, [(url, options.mix, options.duration)] * options.clients)

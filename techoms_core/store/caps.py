@@ -53,32 +53,35 @@ LEASE_SECONDS = DEADLINE_SECONDS + 60.0
 
 #: The ledger's statements, with ``:name`` parameters and ``{now}`` for the clock.
 STATEMENTS = {
-    "starts": "SELECT recent_starts FROM throughput_caps WHERE channel = :channel{lock}",
+    # PostgreSQL only: SQLite's transaction has the file's write lock from its BEGIN.
+    "lock": "SELECT 1 FROM throughput_caps WHERE channel = :channel FOR UPDATE",
     "make": "INSERT INTO throughput_caps (channel, recent_starts) VALUES (:channel, '')"
     " ON CONFLICT (channel) DO NOTHING",
-    "leases": "SELECT {now} AS now, l.token, l.pid, l.hostname, l.in_flight, l.expires_at"
-    " FROM throughput_caps c LEFT JOIN throughput_leases l ON l.channel = c.channel"
+    "ledger": "SELECT {now} AS now, c.recent_starts, l.token, l.pid, l.hostname, l.in_flight,"
+    " l.expires_at FROM throughput_caps c LEFT JOIN throughput_leases l ON l.channel = c.channel"
     " WHERE c.channel = :channel",
     "book": "UPDATE throughput_caps SET recent_starts = :starts WHERE channel = :channel",
-    "lease": "INSERT INTO throughput_leases (channel, token, pid, hostname, in_flight, expires_at)"
-    " VALUES (:channel, :token, :pid, :hostname, 1, :expires_at)",
-    "take": "UPDATE throughput_leases SET in_flight = in_flight + 1, expires_at = :expires_at"
-    " WHERE channel = :channel AND token = :token",
+    "take": "INSERT INTO throughput_leases (channel, token, pid, hostname, in_flight, expires_at)"
+    " VALUES (:channel, :token, :pid, :hostname, 1, :expires_at)"
+    " ON CONFLICT (channel, token) DO UPDATE"
+    " SET in_flight = throughput_leases.in_flight + 1, expires_at = excluded.expires_at",
     "return": "UPDATE throughput_leases SET in_flight = in_flight - 1,"
     " expires_at = {now} + :lease_seconds"
     " WHERE channel = :channel AND token = :token AND in_flight > 0",
     "drop": "DELETE FROM throughput_leases WHERE channel = :channel AND token = :token",
 }
+# PostgreSQL books the start and takes the slot in one statement.
+STATEMENTS["book and take"] = f"WITH booked AS ({STATEMENTS['book']}) {STATEMENTS['take']}"
 
 
 @functools.cache
 def statements(dialect: str) -> dict[str, str]:
     """:data:`STATEMENTS` in ``dialect``'s SQL and its driver's parameter style."""
     if dialect == "postgresql":
-        now, lock = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS DOUBLE PRECISION)", " FOR UPDATE"
-    else:  # SQLite: the write lock is the file's, had since BEGIN IMMEDIATE
-        now, lock = ":now", ""
-    rendered = {key: sql.format(now=now, lock=lock) for key, sql in STATEMENTS.items()}
+        now = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS DOUBLE PRECISION)"
+    else:
+        now = ":now"
+    rendered = {key: sql.format(now=now) for key, sql in STATEMENTS.items()}
     if dialect == "postgresql":
         rendered = {key: re.sub(r":(\w+)", r"%(\1)s", sql) for key, sql in rendered.items()}
     return rendered
@@ -120,33 +123,30 @@ class StoreCap:
     def _take(self) -> float | None:
         with self._store._row_write() as connection:
             run = _Statements(connection)
-            recent = self._locked_starts(run)
+            rows = self._locked_ledger(run)
             # Read once the lock is had: a wait for it is not "now".
-            now, in_flight, mine = self._in_flight(run, tidy=True)
+            now, in_flight = self._in_flight(rows, run)
             self._full = in_flight >= self.profile.max_concurrency
             if self._full:
                 return None
+            recent = [float(start) for start in rows[0].recent_starts.split()]
             start = book_start(recent, now, self._rates)
             kept = [*recent[1 - self._kept :], start] if self._kept > 1 else [start]
-            run("book", channel=self.channel, starts=" ".join(map(repr, kept)))
-            expires_at = now + LEASE_SECONDS
-            if mine is None:
-                run(
-                    "lease",
-                    **self._mine,
-                    pid=os.getpid(),
-                    hostname=_HOSTNAME,
-                    expires_at=expires_at,
-                )
+            starts = " ".join(map(repr, kept))
+            lease = {**self._mine, "pid": os.getpid(), "hostname": _HOSTNAME}
+            lease["expires_at"] = now + LEASE_SECONDS
+            if run.row_locks:
+                run("book and take", starts=starts, **lease)
             else:
-                run("take", **self._mine, expires_at=expires_at)
+                run("book", channel=self.channel, starts=starts)
+                run("take", **lease)
         return start - now
 
     def _still_full(self) -> bool:
         """Whether every slot is still taken, as a read that locks nothing: a
         run waiting for a slot asks this way, and holds up no other run's take."""
         with self._store._read() as connection:
-            _, in_flight, _ = self._in_flight(_Statements(connection), tidy=False)
+            _, in_flight = self._in_flight(_Statements(connection)("ledger", channel=self.channel))
         self._full = in_flight >= self.profile.max_concurrency
         return self._full
 
@@ -154,42 +154,46 @@ class StoreCap:
         """One request of this run ended: its slot is free for the next take,
         of this run or another, which need not ask first whether one is."""
         self._full = False
-        with self._one_at_a_time, self._store._row_write() as connection:
+        with self._one_at_a_time, self._store._one_statement() as connection:
             _Statements(connection)("return", **self._mine, lease_seconds=LEASE_SECONDS)
 
     def close(self) -> None:
         """The run is over: its row goes."""
-        with self._one_at_a_time, self._store._row_write() as connection:
+        with self._one_at_a_time, self._store._one_statement() as connection:
             _Statements(connection)("drop", **self._mine)
 
-    def _locked_starts(self, run: _Statements) -> list[float]:
-        """The channel's recent starts, its row locked until the transaction
-        ends (made, with none, if the channel has no row yet)."""
-        found = run("starts", channel=self.channel).scalar()
-        if found is None:
-            # Another process may make it first; then wait for its lock below.
-            run("make", channel=self.channel)
-            found = run("starts", channel=self.channel).scalar_one()
-        return [float(start) for start in found.split()]
+    def _locked_ledger(self, run: _Statements) -> list[Any]:
+        """The channel's ledger (see :meth:`_in_flight`; every row holds its
+        recent starts), its row locked until the transaction ends (made, with
+        no starts, if the channel has none yet)."""
+        if not run.row_locks or run("lock", channel=self.channel).first() is not None:
+            # On PostgreSQL read after the lock is had: a statement waiting
+            # for it would see the leases as they were before the wait.
+            rows = run("ledger", channel=self.channel).all()
+            if rows:
+                return rows
+        # Another process may make it first; then wait for its lock.
+        run("make", channel=self.channel)
+        if run.row_locks:
+            run("lock", channel=self.channel)
+        return run("ledger", channel=self.channel).all()
 
-    def _in_flight(self, run: _Statements, *, tidy: bool) -> tuple[float, int, int | None]:
-        """Now, requests in flight on the channel (of every run that still
-        counts), and this run's (``None`` if it has no row yet). With ``tidy``,
-        the rows that no longer count go."""
-        rows = run("leases", channel=self.channel).all()
+    def _in_flight(self, rows: Any, run: _Statements | None = None) -> tuple[float, int]:
+        """Now, and the requests in flight on the channel (of every run that
+        still counts), from the ``ledger`` statement's ``rows`` (one per lease,
+        or one without a lease). Given ``run``, the rows that no longer count go."""
+        rows = list(rows)
         now = rows[0].now if rows else time.time()
-        total, mine = 0, None
+        total = 0
         for row in rows:
             if row.token is None:
                 continue
-            if row.token == self.token:
-                mine = row.in_flight
-            elif not _counts(row, now):
-                if tidy:
+            if row.token != self.token and not _counts(row, now):
+                if run is not None:
                     run("drop", channel=self.channel, token=row.token)
                 continue
             total += row.in_flight
-        return now, total, mine
+        return now, total
 
     def __repr__(self) -> str:
         return f"<StoreCap {self.channel!r} {self.profile.key!r}>"
@@ -201,7 +205,10 @@ class _Statements:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.sql = statements(connection.dialect.name)
-        self.local_clock = connection.dialect.name != "postgresql"
+        #: Whether a transaction must lock the rows it changes (PostgreSQL);
+        #: otherwise it has the whole file's write lock (SQLite).
+        self.row_locks = connection.dialect.name == "postgresql"
+        self.local_clock = not self.row_locks
 
     def __call__(self, key: str, **params: Any) -> Any:
         if self.local_clock:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from techoms_core.host import UnknownChannel
 from techoms_core.store import schema
-from techoms_core.store.engine import READ_ONLY, ROW_LOCKED
+from techoms_core.store.engine import ONE_STATEMENT, READ_ONLY, ROW_LOCKED
 from techoms_core.store.problems import DatabaseBusy
 
 Clock = Callable[[], dt.datetime]
@@ -68,13 +68,27 @@ class Database:
         """ONE write transaction that, on PostgreSQL, takes no database-wide
         lock: it must lock what it reads in order to change it
         (``SELECT ... FOR UPDATE``). On SQLite it is :meth:`_write`."""
-        engine = self.__dict__.get("_row_locked_engine")
-        if engine is None:
-            engine = self.__dict__["_row_locked_engine"] = self._engine.execution_options(
-                **{ROW_LOCKED: True}
-            )
-        with self._busy_is_named(), engine.begin() as connection:
+        with self._busy_is_named(), self._engine_with(ROW_LOCKED).begin() as connection:
             yield connection
+
+    @contextmanager
+    def _one_statement(self) -> Iterator[Connection]:
+        """A connection for ONE write statement that is its own transaction
+        (autocommit): no ``BEGIN`` or ``COMMIT`` to send, and no lock held but
+        that of the rows it changes, for the statement alone."""
+        with self._busy_is_named(), self._engine_with(ONE_STATEMENT).begin() as connection:
+            yield connection
+
+    def _engine_with(self, option: str) -> Engine:
+        """The engine with the execution ``option`` set (made once)."""
+        engine = self.__dict__.get(option)
+        if engine is None:
+            options: dict[str, Any] = {option: True}
+            if option == ONE_STATEMENT and self._engine.dialect.name == "postgresql":
+                # SQLite's driver already runs outside a transaction unless told.
+                options["isolation_level"] = "AUTOCOMMIT"
+            engine = self.__dict__[option] = self._engine.execution_options(**options)
+        return engine
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

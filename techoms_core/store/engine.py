@@ -13,7 +13,8 @@ and reads that see one snapshot. Both engines made here give exactly that.
   readers run ``REPEATABLE READ, READ ONLY`` (one snapshot, never blocking).
   The one exception is the throughput ledger (``store.caps``): its small,
   frequent writes lock their own rows (``SELECT ... FOR UPDATE``) instead, so
-  that they neither wait for the store's writers nor make them wait.
+  that they neither wait for the store's writers nor make them wait. The lock
+  timeout is set once per connection (a connection option), not per transaction.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ READ_ONLY = "store_read"
 #: The execution option of a write transaction that locks the rows it changes
 #: instead of queueing on the write lock (``Database._row_write``; PostgreSQL).
 ROW_LOCKED = "store_row_locked"
+
+#: The execution option of a write that is one statement, its own transaction
+#: (no ``BEGIN``, no ``COMMIT``, no write lock but the rows it changes), for
+#: the throughput ledger's returns (``Database._one_statement``).
+ONE_STATEMENT = "store_one_statement"
 
 #: The advisory lock every PostgreSQL write transaction holds (any fixed bigint).
 WRITE_LOCK_KEY = 0x7EC0_0D5B
@@ -93,6 +99,8 @@ def sqlite_engine(path: Path, *, busy_timeout: float) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        if _one_statement(connection):
+            return  # the driver runs it in autocommit mode, as its own transaction
         connection.exec_driver_sql("BEGIN" if _reading(connection) else "BEGIN IMMEDIATE")
 
     return engine
@@ -123,15 +131,23 @@ def postgres_engine(url: str | URL, *, lock_timeout: float, pool_size: int = 5) 
     SQLite writer waits at most its busy timeout), and whose read transactions
     are read-only snapshots. Connections are checked before use, so a restarted
     server costs no failed command."""
-    engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size)
+    url = make_url(url)
+    # Given when connecting, the timeout costs no statement in any transaction.
+    options = [url.query.get("options"), f"-c lock_timeout={int(lock_timeout * 1000)}"]
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        connect_args={"options": " ".join(filter(None, options))},
+    )
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         if _reading(connection):
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_timeout * 1000)}")
-        if not connection.get_execution_options().get(ROW_LOCKED, False):
+        options = connection.get_execution_options()
+        if not (options.get(ROW_LOCKED, False) or options.get(ONE_STATEMENT, False)):
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     return engine
@@ -139,6 +155,10 @@ def postgres_engine(url: str | URL, *, lock_timeout: float, pool_size: int = 5) 
 
 def _reading(connection: Connection) -> bool:
     return connection.get_execution_options().get(READ_ONLY, False)
+
+
+def _one_statement(connection: Connection) -> bool:
+    return connection.get_execution_options().get(ONE_STATEMENT, False)
 
 
 def alembic_config(engine: Engine) -> Config:

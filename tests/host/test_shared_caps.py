@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import insert, text
 
@@ -175,6 +176,29 @@ def test_on_postgresql_a_take_does_not_queue_behind_the_store_s_writers(pg_url):
             with pytest.raises(DatabaseBusy):
                 host.add_channel(samples.channel(name="blocked", warehouse="EAST"))
             assert host.shared_cap("wms", TWO).take_slot() is not None
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_a_return_held_up_by_a_lock_says_the_database_is_busy(pg_url):
+    """A return is one statement outside any transaction; another connection
+    holding the run's lease row makes it wait the busy timeout (the lock timeout
+    every connection of the store is opened with), then give up as busy."""
+    with StoreHost(pg_url, busy_timeout=0.5) as host:
+        host.add_channel(samples.channel())
+        run = host.shared_cap("wms", TWO)
+        assert run.take_slot() is not None
+        # The holder's server ends its session after 5 s: a return that waited
+        # for the lock past its timeout would then go through.
+        holder = psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"))
+        try:
+            holder.execute("SET idle_in_transaction_session_timeout = 5000")
+            holder.execute("SELECT * FROM throughput_leases FOR UPDATE")
+            with pytest.raises(DatabaseBusy):
+                run.return_slot()
+        finally:
+            holder.close()
+        run.return_slot()
+        assert host.shared_cap("wms", TWO).take_slot() is not None
 
 
 def test_two_sessions_of_one_channel_keep_to_its_cap_together(wms):

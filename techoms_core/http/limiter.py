@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
+from typing import Self
 
 from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
@@ -55,7 +56,40 @@ def rates_for(requests_per_second: float) -> list[Rate]:
     return [window]
 
 
-class ThroughputLimiter:
+class ProfileLimiter:
+    """What every limiter a session can hold has besides its ``slot()``: the
+    profile it enforces, a ``with`` block that closes it, and a repr naming
+    its cap. Subclasses set ``_profile`` and override :meth:`close` when they
+    hold anything."""
+
+    _profile: ThroughputProfile
+    #: Said in the repr after the cap: how far the cap reaches.
+    _reach = ""
+
+    @property
+    def profile(self) -> ThroughputProfile:
+        """The profile this limiter enforces."""
+        return self._profile
+
+    def close(self) -> None:
+        """Nothing to stop here. Kept so that a session (and a ``with`` block)
+        can close any limiter like any resource."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        profile = self._profile
+        return (
+            f"{type(self).__name__}({profile.key!r}: {profile.max_concurrency} concurrent,"
+            f" {profile.requests_per_second:g} per second{self._reach})"
+        )
+
+
+class ThroughputLimiter(ProfileLimiter):
     """Caps concurrent requests and request starts per second for one channel run.
 
     Thread-safe: share one instance between all the threads that talk to the
@@ -86,11 +120,6 @@ class ThroughputLimiter:
         # in bulk now and then keeps the bucket short without a leak thread.
         self._leak_above = 2 * max(rate.limit for rate in rates)
 
-    @property
-    def profile(self) -> ThroughputProfile:
-        """The profile this limiter enforces."""
-        return self._profile
-
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Block until a request may start, and hold its place until it ends.
@@ -120,20 +149,3 @@ class ThroughputLimiter:
             if bucket.count() > self._leak_above:
                 bucket.leak(now)
         return (start.timestamp - now) / 1000
-
-    def close(self) -> None:
-        """Nothing to stop: the limiter keeps no thread. Kept so that a session
-        (and a ``with`` block) can close it like any resource."""
-
-    def __enter__(self) -> ThroughputLimiter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        profile = self._profile
-        return (
-            f"ThroughputLimiter({profile.key!r}: {profile.max_concurrency} concurrent,"
-            f" {profile.requests_per_second:g} per second)"
-        )

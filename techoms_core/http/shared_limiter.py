@@ -30,6 +30,7 @@ from typing import Protocol, runtime_checkable
 
 from pyrate_limiter import Rate
 
+from techoms_core.http.limiter import ProfileLimiter
 from techoms_core.throughput import ThroughputProfile
 
 #: How long a run whose channel has every slot taken waits before asking again,
@@ -84,7 +85,7 @@ class SharedCap(Protocol):
         ...
 
 
-class SharedThroughputLimiter:
+class SharedThroughputLimiter(ProfileLimiter):
     """Caps a run's requests within the cap its channel shares with every other run.
 
     The same interface as :class:`~techoms_core.http.limiter.ThroughputLimiter`
@@ -99,6 +100,8 @@ class SharedThroughputLimiter:
     the run's own requests ends; the run's other waiting threads queue behind
     it without asking.
     """
+
+    _reach = ", shared by the channel's runs"
 
     def __init__(
         self,
@@ -115,11 +118,6 @@ class SharedThroughputLimiter:
         self._in_flight = threading.BoundedSemaphore(profile.max_concurrency)
         self._taking = threading.Lock()
         self._returned = threading.Event()
-
-    @property
-    def profile(self) -> ThroughputProfile:
-        """The profile this limiter enforces, together with every other run of the channel."""
-        return self._profile
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -161,16 +159,3 @@ class SharedThroughputLimiter:
             self._cap.close()
         except Exception:
             log.warning("could not give back the slots of %r", self._cap, exc_info=True)
-
-    def __enter__(self) -> SharedThroughputLimiter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        profile = self._profile
-        return (
-            f"SharedThroughputLimiter({profile.key!r}: {profile.max_concurrency} concurrent,"
-            f" {profile.requests_per_second:g} per second, shared by the channel's runs)"
-        )

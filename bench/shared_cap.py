@@ -105,13 +105,8 @@ class ArrivalLog:
 @contextmanager
 def logged_arrivals(server: Any) -> Iterator[ArrivalLog]:
     """An :class:`ArrivalLog` in front of a running sandbox server's application."""
-    http = server._server
-    log = ArrivalLog(http.wsgi_app)
-    http.wsgi_app = log
-    try:
+    with server.middleware(ArrivalLog) as log:
         yield log
-    finally:
-        http.wsgi_app = log.app
 
 
 def prepare(

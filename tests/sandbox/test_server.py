@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from plugins.leanafy.sandbox import SandboxServer
@@ -127,3 +128,27 @@ def test_a_state_file_an_older_sandbox_left_open_is_made_private_on_opening(tmp_
     assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
     assert state.credentials.api_secret == "s1"
     assert f"Made private: the file {state_file} was open to other users (0644)" in caplog.text
+
+
+def test_a_middleware_serves_the_requests_of_its_block_and_no_others(sandbox, sandbox_http):
+    seen: list[str] = []
+
+    def noting(app):
+        def noted(environ, start_response):
+            seen.append(environ["PATH_INFO"])
+            return app(environ, start_response)
+
+        return noted
+
+    with sandbox.middleware(noting) as app:
+        inside = sandbox_http.get(f"{sandbox.base_url}/me")
+    after = sandbox_http.get(f"{sandbox.base_url}/me")
+
+    assert inside.status_code == after.status_code == 200
+    assert seen == ["/v1/me"]
+    assert app.__name__ == "noted"
+
+
+def test_a_middleware_needs_a_started_server():
+    with pytest.raises(RuntimeError, match="not started"), SandboxServer().middleware(lambda a: a):
+        pass

@@ -22,7 +22,9 @@ import socket
 import sys
 import threading
 import time
-from typing import Any, TextIO
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO, TypeVar
 
 from cheroot import wsgi
 from cheroot.server import HTTPConnection
@@ -31,6 +33,9 @@ from .accounts import Account
 from .app import CONNECTION, SandboxApp
 from .instance import Sandbox
 from .persistence import StateSaver, open_state
+
+#: A WSGI application wrapped by :meth:`SandboxServer.middleware`.
+Wrapper = TypeVar("Wrapper", bound=Callable[..., Any])
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +177,27 @@ class SandboxServer:
         if self._saver is not None:
             self._saver.stop()
             self._saver = None
+
+    @contextmanager
+    def middleware(self, wrap: Callable[[Callable[..., Any]], Wrapper]) -> Iterator[Wrapper]:
+        """Serve every request through ``wrap(app)`` while the block runs; yields it.
+
+        ``wrap`` is given the sandbox's WSGI application and answers a WSGI
+        application in front of it (a middleware: one that notes when each
+        request arrived, say). It serves the requests read from then on, and
+        the sandbox's own application serves again once the block ends. The
+        server must be started.
+        """
+        server = self._server
+        if server is None:
+            raise RuntimeError("the sandbox server is not started")
+        app = server.wsgi_app
+        wrapper = wrap(app)
+        server.wsgi_app = wrapper
+        try:
+            yield wrapper
+        finally:
+            server.wsgi_app = app
 
     def wait_until_handled(self, timeout: float) -> bool:
         """Wait until every request sent to the sandbox before this call is handled;

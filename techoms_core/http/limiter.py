@@ -107,13 +107,21 @@ class ThroughputLimiter(ProfileLimiter):
     """
 
     def __init__(
-        self, profile: ThroughputProfile, *, sleep: Callable[[float], None] = time.sleep
+        self,
+        profile: ThroughputProfile,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], int] | None = None,
     ) -> None:
+        """``sleep`` waits a number of seconds and ``clock`` reads the time in
+        milliseconds (the bucket's monotonic clock unless given): a test can
+        record the waits against a clock that stands still."""
         self._profile = profile
         self._sleep = sleep
         self._in_flight = threading.BoundedSemaphore(profile.max_concurrency)
         rates = rates_for(profile.requests_per_second)
         self._starts = InMemoryBucket(rates)
+        self._now = clock or self._starts.now
         self._booking = threading.Lock()
         self._last_start = 0
         # Starts older than the longest window no longer count; dropping them
@@ -138,7 +146,7 @@ class ThroughputLimiter(ProfileLimiter):
         """Record the next start the rate allows; seconds until it."""
         bucket = self._starts
         with self._booking:
-            now = bucket.now()
+            now = self._now()
             start = RateItem(_PERMIT_NAME, max(now, self._last_start))
             while not bucket.put(start):
                 delay = bucket.waiting(start)

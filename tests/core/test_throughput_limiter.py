@@ -118,11 +118,12 @@ def test_retries_count_against_the_cap(wms, make_session):
 
 def booked_starts(profile: ThroughputProfile, count: int) -> list[float]:
     """When each of ``count`` slots taken one after the other would start, in
-    seconds from the first, as the limiter books them (its sleeps are recorded,
-    not slept)."""
+    seconds from the first, as the limiter books them: its sleeps are recorded,
+    not slept, against a clock that stands still, so every wait is measured
+    from the same moment however slowly the machine runs the loop."""
     waits: list[float] = []
     starts: list[float] = []
-    with ThroughputLimiter(profile, sleep=waits.append) as limiter:
+    with ThroughputLimiter(profile, sleep=waits.append, clock=lambda: 1_000_000) as limiter:
         for _ in range(count):
             before = len(waits)
             with limiter.slot():

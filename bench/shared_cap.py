@@ -115,15 +115,9 @@ def prepare(
     """The channel ``shared`` on ``sandbox`` with a custom cap, and ``count``
     records for each of the first ``processes`` options; those options."""
     sandbox.warehouse.generate_items(records.CATALOGUE_SIZE)
-    settings = {
-        "api_url": sandbox.url,
-        "api_key": sandbox.api_key,
-        "api_secret": sandbox.api_secret,
-        "warehouse_id": sandbox.warehouse_ids[0],
-        "throughput": "custom",
-        "concurrent_requests": concurrency,
-        "requests_per_second": rps,
-    }
+    settings = sandbox.channel_settings(
+        throughput="custom", concurrent_requests=concurrency, requests_per_second=rps
+    )
     config = ChannelConfig(
         name=CHANNEL, plugin="leanafy", settings=settings, warehouse=records.WAREHOUSE
     )

@@ -48,13 +48,7 @@ def leanafy(sandbox, db_target):
             ChannelConfig(
                 name="lean",
                 plugin="leanafy",
-                settings={
-                    "api_url": sandbox.url,
-                    "api_key": sandbox.api_key,
-                    "api_secret": sandbox.api_secret,
-                    "warehouse_id": sandbox.warehouse_ids[0],
-                    "throughput": "high",
-                },
+                settings=sandbox.channel_settings(throughput="high"),
                 warehouse=samples.WAREHOUSE,
             )
         )

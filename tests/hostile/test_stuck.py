@@ -109,12 +109,7 @@ def test_a_stuck_channel_never_delays_another_channels_due_job(stuck, sandbox_de
     good = ChannelConfig(
         name="good",
         plugin="leanafy",
-        settings={
-            "api_url": sandbox_demo.url,
-            "api_key": sandbox_demo.api_key,
-            "api_secret": sandbox_demo.api_secret,
-            "warehouse_id": sandbox_demo.warehouse_ids[0],
-        },
+        settings=sandbox_demo.channel_settings(),
         warehouse="OTHER",
     )
     stuck.add_channel(good)

@@ -62,13 +62,7 @@ def open_channel(plugin: ChannelPlugin, sandbox_server) -> Iterator[OpenChannel]
             session_options: dict[str, Any] | None = None,
             **settings: Any,
         ) -> ChannelContext:
-            values = {
-                "api_url": sandbox_server.url,
-                "api_key": sandbox_server.api_key,
-                "api_secret": sandbox_server.api_secret,
-                "warehouse_id": sandbox_server.warehouse_ids[0],
-                **settings,
-            }
+            values = sandbox_server.channel_settings(**settings)
             config = ChannelConfig(name="leanafy-test", plugin="leanafy", settings=values)
             context = open_context(
                 plugin.declaration,

@@ -248,12 +248,7 @@ def lean(tmp_path, sandbox):  # noqa: F811
     """A store with a Leanafy channel on the sandbox, 3 shipments and 2 receipts sent."""
     sandbox.warehouse.generate_items(40)
     host = SqliteHost(tmp_path / "lean.db")
-    settings = {
-        "api_url": sandbox.url,
-        "api_key": sandbox.api_key,
-        "api_secret": sandbox.api_secret,
-        "warehouse_id": sandbox.warehouse_ids[0],
-    }
+    settings = sandbox.channel_settings()
     host.add_channel(
         ChannelConfig(name="lean", plugin="leanafy", settings=settings, warehouse=WAREHOUSE)
     )

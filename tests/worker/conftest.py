@@ -79,13 +79,7 @@ def store(pg_url, sandbox) -> Iterator[StoreHost]:  # noqa: F811
             ChannelConfig(
                 name="lean",
                 plugin="leanafy",
-                settings={
-                    "api_url": sandbox.url,
-                    "api_key": sandbox.api_key,
-                    "api_secret": sandbox.api_secret,
-                    "warehouse_id": sandbox.warehouse_ids[0],
-                    "throughput": "low",
-                },
+                settings=sandbox.channel_settings(throughput="low"),
                 warehouse="MAIN",
             )
         )

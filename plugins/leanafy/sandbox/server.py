@@ -256,6 +256,18 @@ class SandboxServer:
         "warehouse_ids", "The ids of the primary account's warehouses (the first is the default)."
     )
 
+    def channel_settings(self, **more: object) -> dict[str, object]:
+        """Settings of a Leanafy channel on the primary account: the Api Url,
+        the credentials and the default warehouse, with ``more`` added (e.g.
+        ``throughput="high"``)."""
+        return {
+            "api_url": self.url,
+            "api_key": self.api_key,
+            "api_secret": self.api_secret,
+            "warehouse_id": self.warehouse_ids[0],
+            **more,
+        }
+
     @property
     def accounts(self) -> list[Account]:
         """Every account, the primary (the one started with) first."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import requests
@@ -36,7 +36,6 @@ from techoms_core.paging import ListPage, PagingGuard, keyset_pages, numbered_pa
 if TYPE_CHECKING:
     from techoms_core.context import ChannelContext
 
-T = TypeVar("T")
 
 Record = dict[str, Any]
 
@@ -68,12 +67,6 @@ def lookup_batches(values: Sequence[str]) -> Iterator[list[str]]:
         length += size
     if batch:
         yield batch
-
-
-def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """``values`` in slices of at most ``size``."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class LeanafyClient:

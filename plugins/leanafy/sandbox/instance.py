@@ -5,19 +5,15 @@ from __future__ import annotations
 import threading
 
 from .accounts import Account, Accounts
-from .counters import Counters
-from .faults import FaultInjector
 from .in_flight import InFlight
 from .state import SandboxState
-from .warehouse import WarehouseFloor
 
 
 class Sandbox:
     """Everything one sandbox server serves, reachable from Python.
 
     :ivar accounts: the accounts by API key; each has its own records, warehouse
-        floor, fault rules and counters. :attr:`state`, :attr:`warehouse`,
-        :attr:`faults` and :attr:`counters` are the primary (first) account's.
+        floor, fault rules and counters; :attr:`primary` is the first.
     :ivar in_flight: the requests accepted and not yet handled (every account's).
     :ivar stopping: set when the server stops; held answers (latency, slow) end early.
     :ivar admin_token: when set, the admin API also needs it in ``X-Sandbox-Admin-Token``
@@ -41,26 +37,6 @@ class Sandbox:
     def primary(self) -> Account:
         """The account the sandbox was started with."""
         return self.accounts.primary
-
-    @property
-    def state(self) -> SandboxState:
-        """The primary account's store."""
-        return self.primary.state
-
-    @property
-    def warehouse(self) -> WarehouseFloor:
-        """The primary account's warehouse floor."""
-        return self.primary.warehouse
-
-    @property
-    def faults(self) -> FaultInjector:
-        """The primary account's fault rules."""
-        return self.primary.faults
-
-    @property
-    def counters(self) -> Counters:
-        """The primary account's counters."""
-        return self.primary.counters
 
     def wait_until_handled(self, timeout: float) -> bool:
         """Wait until every request the server has accepted so far is handled (a

@@ -168,18 +168,12 @@ class ReceiveStore(Database):
                 )
             )
             connection.execute(delete(staging).where(staging.c.channel == channel))
-            return connection.execute(
-                select(func.count()).where(levels.c.warehouse == warehouse)
-            ).scalar_one()
+            return _level_count(connection, warehouse)
 
     def held_levels(self, channel: str) -> int:
-        levels = schema.inventory
         with self._read() as connection:
             self._require_channel(connection, channel)
-            warehouse = _snapshot_warehouse(connection, channel)
-            return connection.execute(
-                select(func.count()).where(levels.c.warehouse == warehouse)
-            ).scalar_one()
+            return _level_count(connection, _snapshot_warehouse(connection, channel))
 
 
 def _applier(key: str) -> PageApplier:
@@ -237,6 +231,14 @@ def _snapshot_warehouse(connection: Connection, channel: str) -> str:
         select(schema.channels.c.warehouse).where(schema.channels.c.name == channel)
     ).scalar()
     return warehouse or channel
+
+
+def _level_count(connection: Connection, warehouse: str) -> int:
+    """How many inventory levels the host holds for ``warehouse``."""
+    levels = schema.inventory
+    return connection.execute(
+        select(func.count()).where(levels.c.warehouse == warehouse)
+    ).scalar_one()
 
 
 def _screen_levels(

@@ -134,9 +134,7 @@ class StoreHost(
         self.close()
 
     def __repr__(self) -> str:
-        if self.path is not None:
-            return f"<{type(self).__name__} {str(self.path)!r}>"
-        return f"<{type(self).__name__} {self._engine.url.render_as_string(hide_password=True)!r}>"
+        return f"<{type(self).__name__} {self._label!r}>"
 
 
 #: The embedded default's name: a :class:`StoreHost` on a SQLite file.

@@ -82,7 +82,6 @@ for module in (
     log,
     plugins,
     console,
-    worker,
 ):
     module.register(main)
 main.add_command(new_plugin)

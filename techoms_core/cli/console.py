@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
-from techoms_core.cli.sync import stop_grace, stop_on_signals
+from techoms_core.cli.sync import stop_on_signals
 
 EXTRA_HINT = "pip install 'techoms-channels[console]'"
 
@@ -62,7 +62,7 @@ def serve_console_for(state: CliState, *, host: str, port: int) -> None:
         out.out.print("Stop with Ctrl-C.", markup=False)
 
     try:
-        with stop_on_signals(stop_grace(state.environ)) as stop:
+        with stop_on_signals(state.environ) as stop:
             serve_console(console_state, host=host, port=port, started=started, stop=stop)
     except OSError as error:
         raise CommandFailed(f"cannot listen on {host}:{port}: {error.strerror or error}") from None

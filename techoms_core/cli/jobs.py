@@ -15,7 +15,7 @@ from rich.text import Text
 from techoms_core import jobs as schedule
 from techoms_core.cli.app import CliState, CommandFailed, pass_state
 from techoms_core.cli.output import plain
-from techoms_core.cli.sync import known_option, stop_grace, stop_on_signals
+from techoms_core.cli.sync import known_option, stop_on_signals
 from techoms_core.host import JobPeriod
 
 PERIODS = [period.value for period in JobPeriod]
@@ -114,7 +114,7 @@ def jobs_run(state: CliState, once: bool) -> None:
     status is 1 when a job that ran failed or was refused.
     """
     out = state.out
-    with stop_on_signals(stop_grace(state.environ)) as stop:
+    with stop_on_signals(state.environ) as stop:
         if once:
             outcomes = schedule.run_due(
                 state.host, state.registry, stop=stop, environ=state.environ

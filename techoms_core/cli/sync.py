@@ -64,16 +64,18 @@ class Interrupted(KeyboardInterrupt):
 
 
 @contextmanager
-def stop_on_signals(grace: float = GRACE_SECONDS) -> Iterator[threading.Event]:
+def stop_on_signals(environ: Mapping[str, str]) -> Iterator[threading.Event]:
     """An Event set by SIGTERM or SIGINT: the runner then finishes its current
     batch or page and returns, instead of dying mid-batch.
 
     A run waiting on a stuck WMS would never get there, so a second signal,
-    or ``grace`` seconds without the run returning, aborts every request on
-    the wire (:func:`~techoms_core.http.abort.abort_all`) and raises
+    or the grace period (:func:`stop_grace` of ``environ``) without the run
+    returning, aborts every request on the wire
+    (:func:`~techoms_core.http.abort.abort_all`) and raises
     :class:`Interrupted` where the main thread stands: the run is logged
     ``interrupted`` and the command exits with status 130.
     """
+    grace = stop_grace(environ)
     stop = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield stop
@@ -109,7 +111,7 @@ def run_with_progress(
     on stderr (unless ``show_progress`` is false) and stop-on-signal."""
     bar = ProgressBar(state.out.err) if show_progress else None
     try:
-        with stop_on_signals(stop_grace(state.environ)) as stop:
+        with stop_on_signals(state.environ) as stop:
             return run_option(
                 state.host,
                 state.registry,

@@ -92,7 +92,9 @@ def _tab(request: Request, tab: _Tab, **context: Any) -> Response:
     _, plugin = state.channel(tab.channel)
     changes = tab.changes
     unsaved = [str(problem) for problem in changes.problems(tab.stored)]
-    policy = tab.draft.carrier_policy or state.host.mappings(tab.channel).carriers.policy
+    policy = None
+    if tab.kind == "carrier":
+        policy = tab.draft.carrier_policy or state.host.mappings(tab.channel).carriers.policy
     return render(
         request,
         "_mappings.html",
@@ -105,7 +107,7 @@ def _tab(request: Request, tab: _Tab, **context: Any) -> Response:
         rows=_display_rows(tab),
         removed=len(changes.removed),
         unsaved_problems=unsaved,
-        policy=policy.value if tab.kind == "carrier" else None,
+        policy=policy.value if policy is not None else None,
         policy_unsaved=tab.draft.carrier_policy is not None,
         policies=[policy.value for policy in UnmappedPolicy],
         levels=[level.value for level in ReferenceLevel],

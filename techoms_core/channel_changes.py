@@ -38,7 +38,7 @@ MAPPING_KINDS = ("sku", "carrier", "reference")
 #: The row id of an added, unsaved row starts with this.
 NEW_ROW = "new-"
 #: How rows of each kind are added to the rows already there (the store's rules).
-_PLANNERS = {"sku": plan_sku_rows, "carrier": plan_carrier_rows, "reference": plan_reference_rows}
+PLANNERS = {"sku": plan_sku_rows, "carrier": plan_carrier_rows, "reference": plan_reference_rows}
 
 
 class Keep:
@@ -123,7 +123,7 @@ class MappingChanges:
             for row_id in sorted(self.removed - ids)
         ]
         kept = [row for row_id, row in stored if row_id not in self.removed]
-        return (*missing, *_PLANNERS[self.kind](kept, self.added).problems)
+        return (*missing, *PLANNERS[self.kind](kept, self.added).problems)
 
     def rows(self, stored: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
         """The (row id, row) pairs the kind would hold once saved: the stored

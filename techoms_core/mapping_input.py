@@ -14,15 +14,9 @@ import csv
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
+from techoms_core.channel_changes import PLANNERS
 from techoms_core.csv_cells import neutralised, restored
-from techoms_core.mappings import (
-    CarrierRow,
-    MappingProblem,
-    ReferenceRow,
-    plan_carrier_rows,
-    plan_reference_rows,
-    plan_sku_rows,
-)
+from techoms_core.mappings import CarrierRow, MappingProblem, ReferenceRow
 from techoms_core.models import ReferenceLevel
 from techoms_core.plugin import ChannelPlugin
 
@@ -130,10 +124,6 @@ def _check_header(header: list[str], columns: tuple[str, ...]) -> None:
             + (f"; missing: {', '.join(missing)}" if missing else "")
             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
         )
-
-
-#: How rows of each kind would be added to the rows already there.
-PLANNERS = {"sku": plan_sku_rows, "carrier": plan_carrier_rows, "reference": plan_reference_rows}
 
 
 def contradictions(kind: str, existing: Iterable[Any], rows: Iterable[Any]) -> tuple:
